@@ -1,0 +1,3 @@
+"""Offline-first desktop help desk for IT incident management."""
+
+__version__ = "0.1.0"

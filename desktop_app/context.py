@@ -1,0 +1,68 @@
+"""The composition of the Qt-free core: one AppContext per process, built here and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from desktop_app.db.engine import create_sqlite_engine, make_session_factory
+from desktop_app.db.migrate import migrate
+from desktop_app.domain.clock import Clock, utc_now
+from desktop_app.domain.ids import IdFactory, new_id
+from desktop_app.paths import AppPaths, resolve_paths
+from desktop_app.services.bootstrap_service import BootstrapService
+from desktop_app.services.category_service import CategoryService
+from desktop_app.services.directory_service import DirectoryService
+from desktop_app.services.incident_service import IncidentService
+from desktop_app.services.reporter_service import ReporterService
+from desktop_app.services.transaction import ServiceEnv
+from desktop_app.settings import Settings, load_settings
+
+
+@dataclass
+class AppContext:
+    paths: AppPaths
+    settings: Settings
+    engine: Engine
+    incidents: IncidentService
+    reporters: ReporterService
+    categories: CategoryService
+    directory: DirectoryService
+    bootstrap: BootstrapService
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_context(
+    data_dir: str | Path | None = None,
+    *,
+    clock: Clock = utc_now,
+    ids: IdFactory = new_id,
+    initialise: bool = True,
+) -> AppContext:
+    """Open (migrating first, after a backup) the data directory's database and build the services."""
+    paths = resolve_paths(data_dir)
+    settings = load_settings(paths.settings_file)
+    engine = create_sqlite_engine(paths.database)
+    try:
+        migrate(engine, paths.database, paths.backups)
+    except BaseException:
+        engine.dispose()
+        raise
+    env = ServiceEnv(make_session_factory(engine), clock=clock, ids=ids)
+    context = AppContext(
+        paths=paths,
+        settings=settings,
+        engine=engine,
+        incidents=IncidentService(env, settings.matrix()),
+        reporters=ReporterService(env),
+        categories=CategoryService(env),
+        directory=DirectoryService(env),
+        bootstrap=BootstrapService(env),
+    )
+    if initialise:
+        context.bootstrap.initialise()
+    return context

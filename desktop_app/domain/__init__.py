@@ -1,0 +1,1 @@
+"""Pure-Python rules of the help desk: no Qt, no database."""

@@ -1,0 +1,28 @@
+"""Identifiers: time-ordered UUIDv7 keys and human incident numbers."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+import uuid6
+
+IdFactory = Callable[[], uuid.UUID]
+
+NUMBER_PREFIX = "INC-"
+NUMBER_PATTERN = re.compile(r"^(?:INC-?)?0*(\d{1,9})$", re.IGNORECASE)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.UUID(bytes=uuid6.uuid7().bytes)
+
+
+def format_number(value: int) -> str:
+    return f"{NUMBER_PREFIX}{value:06d}"
+
+
+def parse_number(text: str) -> int | None:
+    """``INC-000123``, ``inc123`` and ``123`` all mean incident 123."""
+    match = NUMBER_PATTERN.match(text.strip())
+    return int(match.group(1)) if match else None

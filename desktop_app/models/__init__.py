@@ -1,0 +1,21 @@
+"""SQLAlchemy ORM classes. Only services and db import these; views get DTOs."""
+
+from desktop_app.models.base import Base
+from desktop_app.models.directory import Agent, Category, Group, Reporter, group_members
+from desktop_app.models.incident import AuditEvent, Incident, Note
+from desktop_app.models.sync_state import Counter, DeviceState, OutboxEntry
+
+__all__ = [
+    "Agent",
+    "AuditEvent",
+    "Base",
+    "Category",
+    "Counter",
+    "DeviceState",
+    "Group",
+    "Incident",
+    "Note",
+    "OutboxEntry",
+    "Reporter",
+    "group_members",
+]

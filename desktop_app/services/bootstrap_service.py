@@ -1,0 +1,66 @@
+"""First run of a client: its identity, its local agent, and a starter category tree and groups."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from desktop_app.domain.dtos import Result
+from desktop_app.models import Category, Group
+from desktop_app.services.category_service import DEFAULT_TREE, ensure_path
+from desktop_app.services.directory_service import DEFAULT_GROUPS, add_group, ensure_device
+from desktop_app.services.transaction import ServiceBase
+
+
+@dataclass(frozen=True)
+class InitReport:
+    created_device: bool
+    local_agent: str
+    categories_added: int
+    groups_added: int
+
+
+def os_user() -> tuple[str, str]:
+    """(display name, username) of the person logged in to this computer."""
+    try:
+        username = getpass.getuser()
+    except (KeyError, OSError):
+        username = os.environ.get("USER") or "agent"
+    try:
+        import pwd
+
+        gecos = pwd.getpwnam(username).pw_gecos.split(",")[0].strip()
+    except (ImportError, KeyError):
+        gecos = ""
+    return (gecos or username), username
+
+
+class BootstrapService(ServiceBase):
+    def initialise(self) -> Result[InitReport]:
+        """Idempotent: only what is missing is added."""
+        name, username = os_user()
+        with self._write() as scope:
+            state, created = ensure_device(scope, name, username)
+            categories = groups = 0
+            if not scope.session.scalar(select(Category.id).limit(1)):
+                for parent, children in DEFAULT_TREE.items():
+                    for child in children:
+                        ensure_path(scope, f"{parent} > {child}")
+                categories = len(scope.changes)
+            if not scope.session.scalar(select(Group.id).limit(1)):
+                for group_name, description in DEFAULT_GROUPS.items():
+                    add_group(scope, group_name, description)
+                    groups += 1
+            if created:
+                from desktop_app.models import Agent
+
+                me = scope.session.get(Agent, state.local_agent_id)
+                service_desk = scope.session.scalar(select(Group).where(Group.name == "Service Desk"))
+                if me is not None and service_desk is not None:
+                    service_desk.members.append(me)
+            agent_name = name if created else ""
+            report = InitReport(created, agent_name, categories, groups)
+            return Result(report, scope.change_set())
