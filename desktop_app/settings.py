@@ -33,9 +33,14 @@ def load_settings(path: Path) -> Settings:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ValidationError(f"The settings file {path} cannot be read ({exc}); fix or delete it.") from exc
+    if not isinstance(raw, dict):
+        raise ValidationError(f"The settings file {path} must hold a JSON object; fix or delete it.")
     known = {k: v for k, v in raw.items() if k in Settings.__dataclass_fields__}
     settings = Settings(**known)
-    settings.matrix()  # validate now, not at the first call
+    try:
+        settings.matrix()  # validate now, not at the first call
+    except TypeError as exc:  # e.g. a number where the rows of the matrix belong
+        raise ValidationError(f"The settings file {path} holds a malformed priority matrix; fix or delete it.") from exc
     return settings
 
 

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 5000
+# Execution option: a transaction begun on a connection carrying it starts with BEGIN IMMEDIATE.
+BEGIN_IMMEDIATE = "helpdesk_begin_immediate"
 
 
 def _apply_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -24,7 +26,7 @@ def _apply_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 def _begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(BEGIN_IMMEDIATE) else "BEGIN")
 
 
 def create_sqlite_engine(db_path: Path) -> Engine:

@@ -134,7 +134,10 @@ class IncidentPatch:
     resolution_steps: str | None = None
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in (None, False) for f in fields(self))
+        # ``is None``, not ``in (None, False)``: ``is_drill=False`` (and ``impact=0``) are changes too.
+        return not self.clear_priority_override and all(
+            getattr(self, f.name) is None for f in fields(self) if f.name != "clear_priority_override"
+        )
 
 
 @dataclass(frozen=True)

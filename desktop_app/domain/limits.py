@@ -36,5 +36,5 @@ def title_from_description(description: str) -> str:
     first_line = description.strip().splitlines()[0].strip() if description.strip() else ""
     if len(first_line) <= 80:
         return first_line
-    cut = first_line[:80].rsplit(" ", 1)[0]
+    cut = first_line[:80].rsplit(" ", 1)[0].rstrip()
     return (cut or first_line[:80]) + "…"

@@ -49,7 +49,8 @@ class BootstrapService(ServiceBase):
                 for parent, children in DEFAULT_TREE.items():
                     for child in children:
                         ensure_path(scope, f"{parent} > {child}")
-                categories = len(scope.changes)
+                # Only the category changes: ensure_device may already have recorded the new agent.
+                categories = sum(1 for change in scope.changes if change.entity == "category")
             if not scope.session.scalar(select(Group.id).limit(1)):
                 for group_name, description in DEFAULT_GROUPS.items():
                     add_group(scope, group_name, description)

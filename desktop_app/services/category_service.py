@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_app.domain.category_search import search_categories
 from desktop_app.domain.dtos import CategoryNode, Result
 from desktop_app.domain.errors import UnknownCategoryError, ValidationError
 from desktop_app.domain.limits import SHORT_TEXT_MAX, clean_text
@@ -44,23 +45,14 @@ class CategoryService(ServiceBase):
     def tree(self) -> list[CategoryNode]:
         """Every active category, parents before children, alphabetical within a parent."""
         with self._read() as session:
-            rows = session.scalars(select(Category).where(Category.is_active).order_by(Category.path)).all()
-            return [to_node(c) for c in rows]
+            rows = session.scalars(select(Category).where(Category.is_active)).all()
+            # Sort on the path's parts, not its text: "Network (EU)" must not land between "Network"
+            # and its children (" > " sorts after " (" and "-"), and case must not split the alphabet.
+            return [to_node(c) for c in sorted(rows, key=_tree_key)]
 
     def search(self, query: str, limit: int = 12) -> list[CategoryNode]:
         """Categories whose path holds every typed word; leaf names that start with the query first."""
-        words = query.casefold().replace(">", " ").split()
-        nodes = self.tree()
-        if not words:
-            return nodes[:limit]
-        matches = [n for n in nodes if all(w in n.path.casefold() for w in words)]
-
-        def rank(node: CategoryNode) -> tuple[int, int, str]:
-            name = node.name.casefold()
-            starts = 0 if name.startswith(words[-1]) else 1 if words[-1] in name else 2
-            return (starts, -node.depth, node.path)
-
-        return sorted(matches, key=rank)[:limit]
+        return search_categories(self.tree(), query, limit)
 
     def resolve_path(self, path: str) -> CategoryNode:
         with self._read() as session:
@@ -80,13 +72,13 @@ class CategoryService(ServiceBase):
             return Result(to_node(node), scope.change_set())
 
 
+def _tree_key(category: Category) -> list[str]:
+    return [part.casefold() for part in category.path.split(SEPARATOR)]
+
+
 def find_category(session: Session, path: str) -> Category:
     wanted = normalise_path(path)
-    category = session.scalar(select(Category).where(Category.path == wanted))
-    if category is None:
-        # Accept any capitalisation; the tree is small.
-        folded = wanted.casefold()
-        category = next((c for c in session.scalars(select(Category)) if c.path.casefold() == folded), None)
+    category = _by_path(session, wanted)
     if category is None or not category.is_active:
         raise UnknownCategoryError(
             f"There is no category {wanted!r}. Pick one from the tree (for example 'Network > Connectivity').",
@@ -95,21 +87,29 @@ def find_category(session: Session, path: str) -> Category:
     return category
 
 
+def _by_path(session: Session, path: str) -> Category | None:
+    """The category at a normalised path, in any capitalisation (the tree is small)."""
+    category = session.scalar(select(Category).where(Category.path == path))
+    if category is None:
+        folded = path.casefold()
+        category = next((c for c in session.scalars(select(Category)) if c.path.casefold() == folded), None)
+    return category
+
+
 def ensure_path(scope: WriteScope, path: str) -> Category:
     parent: Category | None = None
-    walked: list[str] = []
     for name in normalise_path(path).split(SEPARATOR):
         clean_text(name, field="category", label="A category name", max_len=SHORT_TEXT_MAX, required=True)
-        walked.append(name)
-        full = SEPARATOR.join(walked)
-        existing = scope.session.scalar(select(Category).where(Category.path == full))
+        # Under the parent's stored spelling: "network > VPN 2" goes under "Network", not a new root.
+        full = f"{parent.path}{SEPARATOR}{name}" if parent else name
+        existing = _by_path(scope.session, full)
         if existing is None:
             existing = Category(
                 id=scope.env.ids(),
                 name=name,
                 path=full,
                 parent_id=parent.id if parent else None,
-                depth=len(walked) - 1,
+                depth=parent.depth + 1 if parent else 0,
             )
             scope.session.add(existing)
             scope.session.flush()

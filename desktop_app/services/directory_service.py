@@ -143,7 +143,8 @@ def agent_by_name(session: Session, name: str) -> Agent:
 
 def add_group(scope: WriteScope, name: str, description: str | None) -> Group:
     clean = clean_text(name, field="group", label="The group name", max_len=NAME_MAX, required=True) or ""
-    if scope.session.scalar(select(Group.id).where(Group.name == clean)):
+    # Case-insensitive, as group_by_name looks groups up: "service desk" would make that ambiguous.
+    if any(existing.casefold() == clean.casefold() for existing in scope.session.scalars(select(Group.name))):
         raise ValidationError(f"A group called {clean!r} already exists.", field="group")
     group = Group(
         id=scope.env.ids(),
@@ -161,7 +162,8 @@ def add_group(scope: WriteScope, name: str, description: str | None) -> Group:
 def add_agent(scope: WriteScope, name: str, username: str, email: str | None) -> Agent:
     clean_name = clean_text(name, field="name", label="The agent's name", max_len=NAME_MAX, required=True) or ""
     clean_user = clean_text(username, field="username", label="The username", max_len=NAME_MAX, required=True) or ""
-    if scope.session.scalar(select(Agent.id).where(Agent.username == clean_user)):
+    # Case-insensitive, as agent_by_name looks agents up.
+    if any(existing.casefold() == clean_user.casefold() for existing in scope.session.scalars(select(Agent.username))):
         raise ValidationError(f"The username {clean_user!r} is taken.", field="username")
     agent = Agent(
         id=scope.env.ids(),

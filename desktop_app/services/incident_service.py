@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
@@ -398,7 +398,7 @@ def _check_occurred(occurred_at: datetime | None, now: datetime) -> datetime:
         raise ValidationError("The incident time needs a time zone.", field="occurred_at")
     if occurred_at > now + FUTURE_TOLERANCE:
         raise ValidationError("The incident time is in the future.", field="occurred_at")
-    return occurred_at
+    return occurred_at.astimezone(UTC)  # as stored: the DTO, the audit and the outbox all say UTC
 
 
 def _reporter(scope: WriteScope, draft: IncidentDraft) -> Reporter | None:

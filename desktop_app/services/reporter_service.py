@@ -18,6 +18,8 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # FTS5's trigram tokenizer needs three characters; shorter queries use the prefix indexes.
 TRIGRAM_MIN = 3
 CANDIDATES = 200
+# Typed like a phone number: digits with the usual punctuation, searched as digits only.
+PHONE_QUERY = re.compile(r"[\d\s()+\-./]*\d[\d\s()+\-./]*")
 
 
 def digits_of(phone: str | None) -> str | None:
@@ -60,6 +62,8 @@ class ReporterService(ServiceBase):
     def search(self, query: str, limit: int = 10) -> list[ReporterSummary]:
         """Find reporters by any part of name, e-mail or phone, best matches first."""
         needle = " ".join(query.split()).casefold()
+        if PHONE_QUERY.fullmatch(needle):
+            needle = digits_of(needle) or ""  # "555-12 34" finds the stored digits 5551234
         if not needle:
             return []
         with self._read() as session:
@@ -68,28 +72,33 @@ class ReporterService(ServiceBase):
         return [to_summary(r) for r in ranked[:limit]]
 
     def _candidates(self, session: Session, needle: str) -> list[Reporter]:
-        digits = needle if needle.replace(" ", "").isdigit() else None
-        if digits:
-            needle = needle.replace(" ", "")
-        if len(needle) >= TRIGRAM_MIN:
-            phrase = '"' + needle.replace('"', '""') + '"'
-            stmt = (
-                select(Reporter)
-                .where(
-                    text("reporters.rowid IN (SELECT rowid FROM reporter_search WHERE reporter_search MATCH :phrase)")
-                )
-                .limit(CANDIDATES)
-            )
-            return list(session.scalars(stmt, {"phrase": phrase}))
+        """Prefix matches through the indexes first, then (3+ characters) trigram matches anywhere.
+
+        Each step is capped, and the best-ranked kinds come first, so a common fragment ("ann") cannot
+        crowd the caller's exact or prefix match out of the candidates in a large directory.
+        """
+        found: dict[uuid.UUID, Reporter] = {}
         upper = needle[:-1] + chr(ord(needle[-1]) + 1)
         conditions = [
             (Reporter.name_key >= needle) & (Reporter.name_key < upper),
             (Reporter.email >= needle) & (Reporter.email < upper),
         ]
-        if digits:
+        if needle.isdigit():
             conditions.append((Reporter.phone_digits >= needle) & (Reporter.phone_digits < upper))
-        stmt = select(Reporter).where(or_(*conditions)).limit(CANDIDATES)
-        return list(session.scalars(stmt))
+        for condition in conditions:
+            found.update((r.id, r) for r in session.scalars(select(Reporter).where(condition).limit(CANDIDATES)))
+        if len(needle) >= TRIGRAM_MIN:
+            # A leading space in the phrase matches at the start of a later word ("smi" → "John Smith").
+            for phrase in (" " + needle, needle):
+                stmt = select(Reporter).where(
+                    text(
+                        "reporters.rowid IN (SELECT rowid FROM reporter_search "
+                        "WHERE reporter_search MATCH :phrase LIMIT :limit)"
+                    )
+                )
+                quoted = '"' + phrase.replace('"', '""') + '"'
+                found.update((r.id, r) for r in session.scalars(stmt, {"phrase": quoted, "limit": CANDIDATES}))
+        return list(found.values())
 
     def get(self, reporter_id: uuid.UUID) -> ReporterSummary:
         with self._read() as session:

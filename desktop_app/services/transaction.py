@@ -16,6 +16,7 @@ from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.db.engine import BEGIN_IMMEDIATE
 from desktop_app.domain.clock import Clock, HybridTimestamp, next_hlc, utc_now
 from desktop_app.domain.dtos import Change, ChangeSet
 from desktop_app.domain.errors import DatabaseError, StorageFullError
@@ -41,6 +42,8 @@ class WriteScope:
     actor_id: uuid.UUID | None
     now: datetime
     changes: list[Change] = field(default_factory=list)
+    # The last stamp this scope issued: covers entries written before the device row exists (first run).
+    last_hlc: HybridTimestamp | None = None
 
     def changed(self, entity: str, entity_id: uuid.UUID, kind: str = "updated") -> None:
         self.changes.append(Change(entity, entity_id, kind))
@@ -85,12 +88,12 @@ class WriteScope:
 
     def _next_hlc(self) -> str:
         state = self.session.get(DeviceState, 1)
-        if state is None:
-            return next_hlc(None, self.now).encode()
-        previous = HybridTimestamp.decode(state.last_hlc) if state.last_hlc else None
-        stamp = next_hlc(previous, self.now).encode()
-        state.last_hlc = stamp
-        return stamp
+        stored = HybridTimestamp.decode(state.last_hlc) if state is not None and state.last_hlc else None
+        candidates = [stamp for stamp in (stored, self.last_hlc) if stamp is not None]
+        self.last_hlc = next_hlc(max(candidates) if candidates else None, self.now)
+        if state is not None:
+            state.last_hlc = self.last_hlc.encode()
+        return self.last_hlc.encode()
 
 
 def next_counter(session: Session, name: str) -> int:
@@ -121,6 +124,10 @@ class ServiceBase:
     @contextmanager
     def _write(self) -> Iterator[WriteScope]:
         with translate_db_errors(), self._env.sessions() as session, session.begin():
+            # BEGIN IMMEDIATE: take the write lock before the first read, so a writer in another
+            # process (the CLI beside the GUI) makes this one wait (busy_timeout) instead of failing
+            # with SQLITE_BUSY when a deferred transaction tries to upgrade a stale read snapshot.
+            session.connection(execution_options={BEGIN_IMMEDIATE: True})
             yield WriteScope(session, self._env, local_agent_id(session), self._env.clock())
 
 

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+from desktop_app.db.migrate import include_object
 from desktop_app.models import Base
-
-# Tables that the ORM does not map (FTS5 and its shadow tables) are managed by migrations only.
-UNMAPPED_PREFIXES = ("reporter_search",)
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    return not (type_ == "table" and name and name.startswith(UNMAPPED_PREFIXES))
 
 
 def run_migrations() -> None:

@@ -347,6 +347,9 @@ def downgrade() -> None:
     op.drop_table("reporters")
     op.drop_table("groups")
     op.drop_table("counters")
+    # DROP TABLE deletes the rows first; with foreign keys on, the parent links (ON DELETE RESTRICT)
+    # would refuse that, so cut them before dropping.
+    op.execute("UPDATE categories SET parent_id = NULL")
     with op.batch_alter_table("categories", schema=None) as batch_op:
         batch_op.drop_index("ix_categories_parent_name")
 
