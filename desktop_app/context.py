@@ -31,6 +31,7 @@ class AppContext:
     categories: CategoryService
     directory: DirectoryService
     bootstrap: BootstrapService
+    clock: Clock = utc_now
 
     def close(self) -> None:
         self.engine.dispose()
@@ -62,7 +63,8 @@ def open_context(
         categories=CategoryService(env),
         directory=DirectoryService(env),
         bootstrap=BootstrapService(env),
+        clock=clock,
     )
-    if initialise:
+    if initialise and context.bootstrap.needs_initialise():
         context.bootstrap.initialise()
     return context

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from desktop_app.domain.dtos import Result
-from desktop_app.models import Category, Group
+from desktop_app.models import Category, DeviceState, Group
 from desktop_app.services.category_service import DEFAULT_TREE, ensure_path
 from desktop_app.services.directory_service import DEFAULT_GROUPS, add_group, ensure_device
 from desktop_app.services.transaction import ServiceBase
@@ -39,6 +39,14 @@ def os_user() -> tuple[str, str]:
 
 
 class BootstrapService(ServiceBase):
+    def needs_initialise(self) -> bool:
+        """A read-only check, so an everyday start-up does not pay for a write transaction."""
+        with self._read() as session:
+            has_device = session.get(DeviceState, 1) is not None
+            has_categories = session.scalar(select(Category.id).limit(1)) is not None
+            has_groups = session.scalar(select(Group.id).limit(1)) is not None
+        return not (has_device and has_categories and has_groups)
+
     def initialise(self) -> Result[InitReport]:
         """Idempotent: only what is missing is added."""
         name, username = os_user()

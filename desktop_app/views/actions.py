@@ -1,0 +1,53 @@
+"""Every QAction of the application, declared once: id, text, shortcut, icon, status tip."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+from desktop_app.views.resources import icon
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    text: str
+    shortcut: str | QKeySequence.StandardKey | None
+    status_tip: str
+    icon: str | None = None
+    menu: str = "Incident"
+
+
+ACTION_SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("new_incident", "&New incident…", "Ctrl+N", "Log a new incident from a call (Ctrl+N)", "new", "File"),
+    ActionSpec("go_to_incident", "&Go to incident…", "Ctrl+G", "Open an incident by its number", None, "File"),
+    ActionSpec("quit", "&Quit", "Ctrl+Q", "Close the help desk", None, "File"),
+    ActionSpec("assign", "&Assign…", "Ctrl+Shift+A", "Assign the incident to a group and an agent", "assign"),
+    ActionSpec("change_status", "Change &status…", "Ctrl+Shift+S", "Move the incident through its workflow", "status"),
+    ActionSpec("add_note", "Add &note", "Ctrl+Shift+N", "Write a worklog or investigation note", "note"),
+    ActionSpec("copy_number", "&Copy number", "Ctrl+Shift+C", "Copy the incident number to read it back", "copy"),
+    ActionSpec("refresh", "&Refresh", "F5", "Reload the queue", "refresh", "View"),
+    ActionSpec("focus_queue", "Focus &queue", "Ctrl+1", "Move the keyboard focus to the queue", None, "View"),
+    ActionSpec("focus_detail", "Focus &detail", "Ctrl+2", "Move the keyboard focus to the incident", None, "View"),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", "F1", "List every keyboard shortcut", None, "Help"),
+    ActionSpec("about", "&About", None, "About this help desk", None, "Help"),
+)
+
+MENU_ORDER = ("File", "Incident", "View", "Help")
+
+
+def build_actions(parent: QObject) -> dict[str, QAction]:
+    actions: dict[str, QAction] = {}
+    for spec in ACTION_SPECS:
+        action = QAction(spec.text, parent)
+        action.setObjectName(f"action_{spec.id}")
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        action.setStatusTip(spec.status_tip)
+        action.setToolTip(f"{spec.status_tip} ({action.shortcut().toString()})" if spec.shortcut else spec.status_tip)
+        if spec.icon:
+            action.setIcon(icon(spec.icon))
+        actions[spec.id] = action
+    return actions

@@ -1,0 +1,292 @@
+"""The main window: queue on the left, the selected incident on the right, every action in menus."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
+
+from desktop_app.context import AppContext
+from desktop_app.domain.dtos import IncidentDetail, Result
+from desktop_app.domain.errors import HelpdeskError
+from desktop_app.views.actions import ACTION_SPECS, MENU_ORDER, build_actions
+from desktop_app.views.assign_dialog import AssignDialog
+from desktop_app.views.change_bus import ChangeBus
+from desktop_app.views.incident_detail_view import IncidentDetailView
+from desktop_app.views.item_models.queue_table_model import QueueTableModel
+from desktop_app.views.new_incident_dialog import NewIncidentDialog
+from desktop_app.views.queue_view import QueueView
+from desktop_app.views.resources import icon
+from desktop_app.views.status_dialog import StatusDialog
+from desktop_app.views.tasks import TaskRunner
+
+TOOLBAR_ACTIONS = ("new_incident", None, "assign", "change_status", "add_note", "copy_number", None, "refresh")
+
+
+def error_text(exc: Exception) -> str:
+    return exc.message if isinstance(exc, HelpdeskError) else f"Unexpected error: {exc}"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, runner: TaskRunner, bus: ChangeBus) -> None:
+        super().__init__()
+        self.context = context
+        self.runner = runner
+        self.bus = bus
+        self.setWindowTitle("Help Desk")
+        self.setWindowIcon(icon("helpdesk"))
+        self.setObjectName("mainWindow")
+        self.actions_by_id = build_actions(self)
+        self.queue_model = QueueTableModel(context.incidents, runner, context.settings.queue_page_size)
+        self.queue = QueueView(self.queue_model)
+        self.detail = IncidentDetailView()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.queue)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(self.splitter)
+        self.busy_label = QLabel(objectName="busyLabel")
+        self.statusBar().addPermanentWidget(self.busy_label)
+        self.new_incident_dialog: NewIncidentDialog | None = None
+        self._select_when_loaded: uuid.UUID | None = None
+        self._build_menus()
+        self._connect_signals()
+        self._restore_layout()
+        self._update_action_state()
+        self.queue_model.reload()
+
+    def _build_menus(self) -> None:
+        menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENU_ORDER}
+        for spec in ACTION_SPECS:
+            menus[spec.menu].addAction(self.actions_by_id[spec.id])
+            self.addAction(self.actions_by_id[spec.id])  # shortcuts work with the menu bar hidden too
+        toolbar = QToolBar("Main", objectName="mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action_id in TOOLBAR_ACTIONS:
+            if action_id is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.actions_by_id[action_id])
+        self.addToolBar(toolbar)
+
+    def _connect_signals(self) -> None:
+        a = self.actions_by_id
+        a["new_incident"].triggered.connect(self.open_new_incident)
+        a["go_to_incident"].triggered.connect(self._on_go_to_incident_triggered)
+        a["quit"].triggered.connect(self.close)
+        a["assign"].triggered.connect(self.open_assign)
+        a["change_status"].triggered.connect(self.open_status)
+        a["add_note"].triggered.connect(self.detail.focus_note)
+        a["copy_number"].triggered.connect(self._on_copy_number_triggered)
+        a["refresh"].triggered.connect(self.queue_model.reload)
+        a["focus_queue"].triggered.connect(self.queue.focus_table)
+        a["focus_detail"].triggered.connect(self.detail.setFocus)
+        a["shortcuts"].triggered.connect(self._on_shortcuts_triggered)
+        a["about"].triggered.connect(self._on_about_triggered)
+        self.queue.incident_selected.connect(self._on_queue_incident_selected)
+        self.queue.open_requested.connect(self._on_queue_open_requested)
+        self.queue_model.rowsInserted.connect(self._on_queue_rows_inserted)
+        self.queue_model.load_failed.connect(self._show_error)
+        self.detail.assign_requested.connect(self.open_assign)
+        self.detail.status_change_requested.connect(self.open_status)
+        self.detail.note_submitted.connect(self._on_detail_note_submitted)
+        self.bus.incidents_changed.connect(self._on_bus_incidents_changed)
+        self.bus.incidents_created.connect(self.queue_model.refresh_incidents)
+        self.runner.busy_changed.connect(self._on_runner_busy_changed)
+        unhandled = getattr(self.runner, "unhandled_error", None)
+        if unhandled is not None:
+            unhandled.connect(self._show_error)
+
+    # --- selection and detail ------------------------------------------------------------
+
+    def _on_queue_incident_selected(self, incident_id: uuid.UUID | None) -> None:
+        if incident_id is None:
+            self.show_detail(None)
+            return
+        self.runner.run_db(self.context.incidents.get, incident_id, on_done=self.show_detail, on_error=self._show_error)
+
+    def _on_queue_open_requested(self, incident_id: uuid.UUID) -> None:
+        self._on_queue_incident_selected(incident_id)
+        self.detail.setFocus()
+
+    def show_detail(self, detail: IncidentDetail | None) -> None:
+        self.detail.show_incident(detail)
+        self._update_action_state()
+
+    def _update_action_state(self) -> None:
+        has = self.detail.detail is not None
+        for action_id in ("assign", "change_status", "add_note", "copy_number"):
+            self.actions_by_id[action_id].setEnabled(has)
+
+    def _on_bus_incidents_changed(self, ids: frozenset[uuid.UUID]) -> None:
+        self.queue_model.refresh_incidents(ids)
+        current = self.detail.detail
+        if current is not None and current.id in ids:
+            self.runner.run_db(self.context.incidents.get, current.id, on_done=self.show_detail)
+
+    def _on_queue_rows_inserted(self, *_args: object) -> None:
+        if self._select_when_loaded is not None and self.queue.select_incident(self._select_when_loaded):
+            self._select_when_loaded = None
+
+    # --- actions -------------------------------------------------------------------------
+
+    def open_new_incident(self) -> NewIncidentDialog:
+        dialog = NewIncidentDialog(self.context, self.runner, self.bus, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.incident_created.connect(self._on_dialog_incident_created)
+        dialog.log_another_requested.connect(self.open_new_incident)
+        self.new_incident_dialog = dialog
+        dialog.open()
+        dialog.activateWindow()
+        dialog.reporter.setFocus()
+        return dialog
+
+    def _on_dialog_incident_created(self, detail: IncidentDetail) -> None:
+        self.show_detail(detail)
+        if not self.queue.select_incident(detail.id):
+            self._select_when_loaded = detail.id
+        self.statusBar().showMessage(f"{detail.display_number} logged", 8000)
+
+    def open_assign(self) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        directory = self.context.directory
+
+        def load() -> tuple[list, list]:
+            return directory.groups(), directory.agents()
+
+        self.runner.run_db(load, on_done=lambda found: self._show_assign(detail, *found), on_error=self._show_error)
+
+    def _show_assign(self, detail: IncidentDetail, groups: list, agents: list) -> None:
+        dialog = AssignDialog(detail, groups, agents, self)
+        self.assign_dialog = dialog
+        dialog.accepted.connect(lambda: self._assign(dialog, detail))
+        dialog.open()
+
+    def _assign(self, dialog: AssignDialog, detail: IncidentDetail) -> None:
+        self.runner.run_db(
+            lambda: self.context.incidents.assign(detail.id, group_id=dialog.group_id, assignee_id=dialog.assignee_id),
+            on_done=self._apply_result,
+            on_error=lambda exc: self._reopen_with_error(dialog, exc),
+        )
+
+    def open_status(self) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        dialog = StatusDialog(detail, self)
+        self.status_dialog = dialog
+        dialog.accepted.connect(lambda: self._change_status(dialog, detail))
+        dialog.open()
+
+    def _change_status(self, dialog: StatusDialog, detail: IncidentDetail) -> None:
+        chosen = dialog.chosen()
+        target = chosen.pop("target")
+        self.runner.run_db(
+            lambda: self.context.incidents.change_status(detail.id, target, **chosen),
+            on_done=self._apply_result,
+            on_error=lambda exc: self._reopen_with_error(dialog, exc),
+        )
+
+    def _reopen_with_error(self, dialog: AssignDialog | StatusDialog, exc: Exception) -> None:
+        """Keep what the user chose: the dialog comes back with the rule's message."""
+        dialog.error.show_message(error_text(exc))
+        dialog.open()
+
+    def _on_detail_note_submitted(self, body: str, kind: object) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+
+        def saved(result: Result[IncidentDetail]) -> None:
+            self.detail.note_saved()
+            self._apply_result(result)
+
+        self.runner.run_db(
+            self.context.incidents.add_note,
+            detail.id,
+            body,
+            kind,
+            on_done=saved,
+            on_error=lambda exc: self.detail.note_failed(error_text(exc)),
+        )
+
+    def _apply_result(self, result: Result[IncidentDetail]) -> None:
+        self.show_detail(result.value)
+        self.bus.publish(result.changes)
+
+    def _on_copy_number_triggered(self) -> None:
+        if self.detail.detail is not None:
+            self.detail.copy_number()
+            self.statusBar().showMessage(f"{self.detail.detail.display_number} copied to the clipboard", 5000)
+
+    def _on_go_to_incident_triggered(self) -> None:
+        text, ok = QInputDialog.getText(self, "Go to incident", "Incident number (e.g. 123 or INC-000123):")
+        if not ok or not text.strip():
+            return
+
+        def found(detail: IncidentDetail) -> None:
+            self.show_detail(detail)
+            self.queue.select_incident(detail.id)
+
+        self.runner.run_db(self.context.incidents.get_by_number, text, on_done=found, on_error=self._show_error)
+
+    def _on_shortcuts_triggered(self) -> None:
+        lines = [
+            f"<tr><td><b>{self.actions_by_id[s.id].shortcut().toString()}</b></td><td>{s.status_tip}</td></tr>"
+            for s in ACTION_SPECS
+            if s.shortcut
+        ]
+        extra = (
+            "<tr><td><b>j / k</b></td><td>Next / previous incident in the queue</td></tr>"
+            "<tr><td><b>Enter</b></td><td>Open the selected incident</td></tr>"
+            "<tr><td><b>Ctrl+Enter</b></td><td>Save a form or add a note</td></tr>"
+        )
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{''.join(lines)}{extra}</table>")
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Help Desk",
+            f"<b>Help Desk</b><br>Offline-first IT incident management.<br>Data: {self.context.paths.data_dir}",
+        )
+
+    def _on_runner_busy_changed(self, in_flight: int) -> None:
+        self.busy_label.setText("Working…" if in_flight else "")
+
+    def _show_error(self, exc: Exception) -> None:
+        self.statusBar().showMessage(error_text(exc), 10000)
+        QMessageBox.warning(self, "Help Desk", error_text(exc))
+
+    # --- layout persistence --------------------------------------------------------------
+
+    def _layout_settings(self) -> QSettings:
+        return QSettings(str(self.context.paths.data_dir / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_layout(self) -> None:
+        settings = self._layout_settings()
+        geometry = settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 900)
+        splitter = settings.value("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([1100, 500])
+        columns = settings.value("queue_columns")
+        if columns is not None:
+            self.queue.table.horizontalHeader().restoreState(columns)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = self._layout_settings()
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("splitter", self.splitter.saveState())
+        settings.setValue("queue_columns", self.queue.table.horizontalHeader().saveState())
+        super().closeEvent(event)
