@@ -1,0 +1,1 @@
+"""helpdesk-cli: the help desk's services from a terminal, with no widgets (entry point in ``main``)."""
