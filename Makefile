@@ -49,12 +49,12 @@ $(VPY):
 	"$(PYTHON)" -m venv --clear $(VENV) || { rm -rf $(VENV); exit 1; }
 
 $(STAMP_DEV): | $(VPY)
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q -e '.[dev,server]'
 	@rm -f $(VENV)/.stamp-dev-* $(VENV)/.stamp-build-*
 	@touch $@
 
 $(STAMP_BUILD): | $(VPY)
-	$(PIP) install -q -e '.[dev,build]'
+	$(PIP) install -q -e '.[dev,server,build]'
 	@rm -f $(VENV)/.stamp-dev-* $(VENV)/.stamp-build-*
 	@touch $@ $(STAMP_DEV)
 
