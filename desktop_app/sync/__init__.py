@@ -1,0 +1,1 @@
+"""The sync engine: outbox push, cursor pull, bootstrap, number blocks, auth (PROTOCOL.md)."""
