@@ -74,7 +74,8 @@ def test_phone_report_logged_with_keys_only(qtbot: QtBot, main_window: MainWindo
     assert len(keys.control_keys) <= MAX_CONTROL_KEYS, keys.control_keys
 
     saved = context.incidents.get_by_number(dialog.created.display_number)
-    assert saved.reporter is not None and saved.reporter.id == caller.id
+    assert saved.reporter is not None
+    assert saved.reporter.id == caller.id
     assert saved.reporter_phone == "+44 20 7946 0312"
     assert saved.description == "Cannot reach the finance share since this morning"
     assert saved.title == "Finance share unreachable"
@@ -88,7 +89,8 @@ def test_phone_report_logged_with_keys_only(qtbot: QtBot, main_window: MainWindo
     keys.press(Qt.Key.Key_Return, name="Enter: copy")
     assert QApplication.clipboard().text() == saved.display_number
     # The new incident is selected in the queue and shown in the detail pane.
-    assert main_window.detail.detail is not None and main_window.detail.detail.id == saved.id
+    assert main_window.detail.detail is not None
+    assert main_window.detail.detail.id == saved.id
     assert main_window.queue.current_incident_id() == saved.id
 
 
