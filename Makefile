@@ -73,7 +73,7 @@ run: check-display venv
 	$(VPY) main.py $(ARGS)
 
 test: venv
-	@$(DEPS) test
+	@$(DEPS) test postgres
 	export QT_QPA_PLATFORM=offscreen; \
 	$(VENV)/bin/ruff check . \
 		&& $(VENV)/bin/ruff format --check . \

@@ -6,7 +6,7 @@
 #   test      libraries Qt needs to run offscreen (the test suite)
 #   runtime   test + the X11/xcb libraries Qt needs to open real windows (make run)
 #   xvfb      a virtual X server for screenshots and display-less runs (xvfb-run)
-#   postgres  a PostgreSQL server for the server tests (not used by `make test` yet)
+#   postgres  a PostgreSQL server for the server tests (`make test` installs it)
 #
 # Checks with dpkg first, so it is quick when everything is present. Installs with apt-get when
 # run as root; otherwise names the missing packages and exits 1. Not Debian-based (no dpkg): says

@@ -1,0 +1,1 @@
+"""HTTP routers: health, info, auth, sync. Thin: parse, call one service, answer."""

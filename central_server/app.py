@@ -1,0 +1,39 @@
+"""create_app(settings): the FastAPI application of one server process. No globals."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from central_server import __version__
+from central_server.api import auth, health, info, sync
+from central_server.api.errors import install_error_handlers
+from central_server.context import ServerContext, open_server
+from central_server.domain.clock import Clock, utc_now
+from central_server.settings import ServerSettings
+
+
+def create_app(settings: ServerSettings, *, clock: Clock = utc_now, context: ServerContext | None = None) -> FastAPI:
+    """Connect and migrate now (a bad database fails the start, not the first request)."""
+    ctx = context or open_server(settings, clock=clock)
+    owns_context = context is None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_context:
+            ctx.close()
+
+    app = FastAPI(
+        title="Help desk central server",
+        version=__version__,
+        summary="Sync protocol v1 for the offline-first help desk (sync_protocol/PROTOCOL.md).",
+        lifespan=lifespan,
+    )
+    app.state.context = ctx
+    install_error_handlers(app)
+    for router in (health.router, info.router, auth.router, sync.router):
+        app.include_router(router)
+    return app

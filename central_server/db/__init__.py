@@ -1,0 +1,1 @@
+"""Engine, sessions and migrations of the server database (SQLite file or PostgreSQL)."""

@@ -1,0 +1,1 @@
+"""Pure rules of the server: status machine, roles and visibility, per-field merge, field checks. No ORM."""

@@ -1,0 +1,43 @@
+"""SQLAlchemy 2.0 models of the central server (its own; it never imports the client's)."""
+
+from central_server.models.accounts import Client, Group, LoginFailure, RefreshToken, User, group_members
+from central_server.models.base import Base
+from central_server.models.directory import Category, IdAlias, Reporter
+from central_server.models.incident import AuditEvent, Conflict, Incident, Note
+from central_server.models.sync_state import (
+    CHANGES_COUNTER,
+    NUMBERS_COUNTER,
+    PRUNED_THROUGH_COUNTER,
+    Change,
+    Counter,
+    MutationLogEntry,
+    NumberBlock,
+    PushResult,
+    ServerMeta,
+)
+
+__all__ = [
+    "CHANGES_COUNTER",
+    "NUMBERS_COUNTER",
+    "PRUNED_THROUGH_COUNTER",
+    "AuditEvent",
+    "Base",
+    "Category",
+    "Change",
+    "Client",
+    "Conflict",
+    "Counter",
+    "Group",
+    "IdAlias",
+    "Incident",
+    "LoginFailure",
+    "MutationLogEntry",
+    "Note",
+    "NumberBlock",
+    "PushResult",
+    "RefreshToken",
+    "Reporter",
+    "ServerMeta",
+    "User",
+    "group_members",
+]

@@ -1,0 +1,1 @@
+"""Use cases of the server; each write is one transaction that also records its changes for pull."""

@@ -1,0 +1,146 @@
+"""GET /sync/pull: change rows after the cursor, oldest first, each with the entity's current state.
+
+Visibility is decided now, per user: an incident (or its note or audit entry) the user may not see
+goes out as a tombstone, which also covers losing visibility. Conflicts go only to their user.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from central_server.context import ServerContext
+from central_server.domain.permissions import Actor
+from central_server.models import (
+    PRUNED_THROUGH_COUNTER,
+    AuditEvent,
+    Category,
+    Change,
+    Conflict,
+    Counter,
+    Group,
+    Incident,
+    Note,
+    Reporter,
+    User,
+)
+from central_server.services.errors import RequestRefusedError
+from central_server.services.serialize import (
+    audit_data,
+    category_data,
+    conflict_record,
+    groups_data,
+    incident_data,
+    note_data,
+    reporter_data,
+    users_data,
+)
+from central_server.services.transaction import current_counter, read_session, write_unit
+from central_server.services.visibility import incident_visible
+from sync_protocol.schemas import Change as WireChange
+from sync_protocol.schemas import PullResponse
+
+
+def cursor_expired(detail: str) -> RequestRefusedError:
+    return RequestRefusedError(410, "cursor_expired", f"{detail}; bootstrap again (keep the outbox).")
+
+
+def pull(ctx: ServerContext, actor: Actor, cursor: int, limit: int) -> PullResponse:
+    prune_changes(ctx)
+    with read_session(ctx) as session:
+        if cursor > current_counter(session):
+            raise cursor_expired("The cursor is ahead of this server's change log")
+        rows = list(
+            session.scalars(select(Change).where(Change.counter > cursor).order_by(Change.counter).limit(limit + 1))
+        )
+        # Read after the rows: a prune that ran in between is seen here, never a silent hole.
+        if cursor < current_counter(session, PRUNED_THROUGH_COUNTER):
+            raise cursor_expired("The cursor is older than the retained change log")
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        changes = render_changes(session, actor, rows)
+    return PullResponse(changes=changes, cursor=rows[-1].counter if rows else cursor, has_more=has_more)
+
+
+def prune_changes(ctx: ServerContext) -> int:
+    """Drop change rows older than the retention; cursors before the last dropped counter expire."""
+    cutoff = ctx.clock() - ctx.settings.change_retention
+    with read_session(ctx) as session:
+        oldest = session.scalar(select(func.min(Change.created_at)))
+    if oldest is None or oldest >= cutoff:
+        return 0
+    with write_unit(ctx, serialise=False) as unit:
+        last = unit.session.scalar(select(func.max(Change.counter)).where(Change.created_at < cutoff))
+        if last is None:
+            return 0
+        removed = unit.session.execute(delete(Change).where(Change.counter <= last)).rowcount
+        unit.session.execute(
+            update(Counter).where(Counter.name == PRUNED_THROUGH_COUNTER, Counter.value < last).values(value=last)
+        )
+        return int(removed or 0)
+
+
+def render_changes(session: Session, actor: Actor, rows: list[Change]) -> list[WireChange]:
+    ids: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for row in rows:
+        ids[row.entity].append(row.entity_id)
+    loaded = _load(session, actor, ids)
+    changes: list[WireChange] = []
+    for row in rows:
+        if row.entity == "conflict":
+            data = loaded["conflict"].get(row.entity_id)
+            if data is None:
+                continue  # someone else's conflict: not even a tombstone
+        else:
+            data = loaded[row.entity].get(row.entity_id) if row.op == "upsert" else None
+        changes.append(
+            WireChange(
+                counter=row.counter,
+                entity=row.entity,  # type: ignore[arg-type]
+                entity_id=row.entity_id,
+                op="upsert" if data is not None else "delete",
+                data=data,
+            )
+        )
+    return changes
+
+
+def _load(session: Session, actor: Actor, ids: dict[str, list[uuid.UUID]]) -> dict[str, dict[uuid.UUID, Any]]:
+    """Current state of every entity named, None-free: a missing or invisible one becomes a tombstone."""
+    out: dict[str, dict[uuid.UUID, Any]] = defaultdict(dict)
+    incidents = {i.id: i for i in _by_ids(session, Incident, ids.get("incident", []))}
+    notes = _by_ids(session, Note, ids.get("note", []))
+    events = _by_ids(session, AuditEvent, ids.get("audit", []))
+    parents = {i.id: i for i in _by_ids(session, Incident, [c.incident_id for c in (*notes, *events)])}
+
+    def visible(incident_id: uuid.UUID) -> bool:
+        incident = incidents.get(incident_id) or parents.get(incident_id)
+        return incident is not None and incident_visible(actor, incident)
+
+    out["incident"] = {i.id: incident_data(i) for i in incidents.values() if visible(i.id)}
+    out["note"] = {n.id: note_data(n) for n in notes if visible(n.incident_id)}
+    out["audit"] = {e.id: audit_data(e) for e in events if visible(e.incident_id)}
+    out["reporter"] = {r.id: reporter_data(r) for r in _by_ids(session, Reporter, ids.get("reporter", []))}
+    out["category"] = {c.id: category_data(c) for c in _by_ids(session, Category, ids.get("category", []))}
+    out["group"] = groups_data(session, _by_ids(session, Group, ids.get("group", [])))
+    out["user"] = users_data(session, _by_ids(session, User, ids.get("user", [])))
+    out["conflict"] = {
+        c.id: conflict_record(c).model_dump(mode="json")
+        for c in _by_ids(session, Conflict, ids.get("conflict", []))
+        if c.user_id == actor.id
+    }
+    return out
+
+
+def _by_ids(session: Session, model: Any, ids: list[uuid.UUID]) -> list[Any]:
+    if not ids:
+        return []
+    unique = list(dict.fromkeys(ids))
+    found: list[Any] = []
+    for start in range(0, len(unique), 500):  # keep IN lists within every backend's parameter limit
+        found.extend(session.scalars(select(model).where(model.id.in_(unique[start : start + 500]))))
+    return found

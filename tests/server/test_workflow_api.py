@@ -1,0 +1,163 @@
+"""Status from the server's state machine, the reassign role matrix, append-only notes."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.server.harness import incident_payload
+
+DOCS = {"resolution_code": "fixed", "root_cause": "worn roller", "resolution_steps": "replaced the roller"}
+
+
+def _status(client, incident_id, status, **extra):
+    return client.push_one("change_status", incident_id, {"status": status, "hold_reason": None, **extra})
+
+
+def test_status_changes_are_checked_from_the_servers_current_status(server):
+    tech = server.user_client("technician")
+    supervisor = server.user_client("supervisor")
+    incident_id, _ = tech.create_incident()
+    # Offline, the technician still sees it as new; meanwhile the supervisor resolved and closed it.
+    assert _status(supervisor, incident_id, "resolved", **DOCS)["outcome"] == "applied"
+    assert _status(supervisor, incident_id, "closed")["outcome"] == "applied"
+
+    stale = _status(tech, incident_id, "on_hold", hold_reason="awaiting_vendor")
+
+    assert stale["outcome"] == "rejected"
+    assert stale["code"] == "invalid_transition"
+    assert "closed cannot become on_hold" in stale["reason"]
+    state = tech.incident(incident_id)
+    assert state["status"] == "closed"
+    assert state["closed_at"] is not None
+
+
+def test_closure_documentation_hold_reason_and_reopen(server):
+    tech = server.user_client("technician")
+    incident_id, _ = tech.create_incident()
+
+    no_reason = _status(tech, incident_id, "on_hold")
+    held = _status(tech, incident_id, "on_hold", hold_reason="awaiting_caller")
+    undocumented = _status(tech, incident_id, "resolved")
+    resolved = _status(tech, incident_id, "resolved", resolution_code="fixed", resolution_steps="rebooted")
+    reopened = _status(tech, incident_id, "in_progress")
+    again = _status(tech, incident_id, "in_progress")
+
+    assert (no_reason["code"], undocumented["code"]) == ("validation_error", "validation_error")
+    assert held["outcome"] == resolved["outcome"] == reopened["outcome"] == "applied"
+    assert again["outcome"] == "applied"  # already so: a no-op, not an error in the client's list
+    state = tech.incident(incident_id)
+    assert (state["status"], state["hold_reason"], state["resolved_at"]) == ("in_progress", None, None)
+    assert state["resolution_steps"] == "rebooted"
+
+
+def test_closed_and_canceled_incidents_refuse_edits_and_notes(server):
+    agent = server.user_client("agent")
+    incident_id, _ = agent.create_incident()
+    _status(agent, incident_id, "canceled")
+
+    edit = agent.update(incident_id, {"title": "late edit"}, {"title": "Printer jams"})
+    note = agent.push_one("add_note", incident_id, {"note_id": uuid.uuid4(), "kind": "worklog", "body": "late"})
+
+    assert edit["outcome"] == note["outcome"] == "rejected"
+    assert "read-only" in edit["reason"]
+
+
+ROLES = ["agent", "technician", "supervisor", "admin"]
+# What PROTOCOL.md allows: supervisors/admins anything; agents/technicians take or release only.
+EXPECTED = {
+    "take_unassigned_in_my_group": {"agent", "technician", "supervisor", "admin"},
+    "take_unassigned_without_group": {"agent", "technician", "supervisor", "admin"},
+    "release_my_own": {"agent", "technician", "supervisor", "admin"},
+    "take_from_a_colleague": {"supervisor", "admin"},
+    "take_in_a_foreign_group": {"supervisor", "admin"},
+    "assign_to_someone_else": {"supervisor", "admin"},
+    "release_someone_elses": {"supervisor", "admin"},
+}
+
+
+def _arrange(server, actor, colleague, case):
+    """Create the incident (as a supervisor) in the state the case starts from; return (id, target)."""
+    boss = server.user_client("supervisor")
+    desk, other = server.group("Service Desk"), server.group("Network")
+    start, target = {
+        "take_unassigned_in_my_group": ((desk, None), (desk, actor.user_id)),
+        "take_unassigned_without_group": ((None, None), (None, actor.user_id)),
+        "release_my_own": ((desk, actor.user_id), (desk, None)),
+        "take_from_a_colleague": ((desk, colleague), (desk, actor.user_id)),
+        "take_in_a_foreign_group": ((other, None), (other, actor.user_id)),
+        "assign_to_someone_else": ((desk, None), (desk, colleague)),
+        "release_someone_elses": ((desk, colleague), (desk, None)),
+    }[case]
+    status = "assigned" if start[1] else "new"
+    incident_id, _ = boss.create_incident(group_id=start[0], assignee_id=start[1], status=status)
+    return incident_id, {"group_id": target[0], "assignee_id": target[1]}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reassign_permission_matrix(server, role):
+    actor = server.user_client(role, groups=["Service Desk"])
+    colleague = server.add_user("colleague", "technician", groups=["Service Desk"])
+    outcomes = {}
+    for case in EXPECTED:
+        incident_id, target = _arrange(server, actor, colleague, case)
+        result = actor.push_one("reassign", incident_id, target, {"version": 1})
+        outcomes[case] = result["outcome"]
+        if result["outcome"] == "rejected":
+            assert result["code"] == "permission_denied", result
+    assert outcomes == {case: "applied" if role in allowed else "rejected" for case, allowed in EXPECTED.items()}
+
+
+def test_reassign_moves_status_like_the_client(server):
+    boss = server.user_client("supervisor")
+    tech = server.add_user("tech", "technician")
+    incident_id, _ = boss.create_incident()
+
+    boss.push_one("reassign", incident_id, {"group_id": None, "assignee_id": tech})
+    assigned = boss.incident(incident_id)
+    boss.push_one("reassign", incident_id, {"group_id": None, "assignee_id": None})
+
+    assert (assigned["status"], assigned["assignee_id"]) == ("assigned", str(tech))
+    assert boss.incident(incident_id)["status"] == "new"
+
+
+def test_creating_an_incident_assigned_to_someone_else_follows_the_assign_rule(server):
+    agent = server.user_client("agent", groups=["Service Desk"])
+    colleague = server.add_user("colleague", "agent", groups=["Service Desk"])
+    network = server.group("Network")
+
+    foreign = agent.push_one(
+        "create_incident", uuid.uuid4(), incident_payload(assignee_id=colleague, status="assigned")
+    )
+    routed = agent.push_one("create_incident", uuid.uuid4(), incident_payload(group_id=network))
+
+    assert (foreign["outcome"], foreign["code"]) == ("rejected", "permission_denied")
+    assert routed["outcome"] == "applied"
+
+
+def test_notes_from_two_clients_are_both_kept_and_a_retry_adds_nothing(server):
+    tech = server.user_client("technician")
+    boss = server.user_client("supervisor")
+    incident_id, _ = tech.create_incident()
+    tech_note = tech.mutation("add_note", incident_id, {"note_id": uuid.uuid4(), "kind": "worklog", "body": "On site"})
+
+    tech.push(tech_note)
+    boss.push_one("add_note", incident_id, {"note_id": uuid.uuid4(), "kind": "communication", "body": "Told user"})
+    tech.push(tech_note)
+
+    changes, _ = tech.pull_all()
+    notes = {c["entity_id"]: c["data"]["body"] for c in changes if c["entity"] == "note"}
+    assert sorted(notes.values()) == ["On site", "Told user"]
+
+
+def test_notes_of_an_incident_reassigned_away_are_refused_for_an_agent_who_cannot_see_it(server):
+    agent = server.user_client("agent", groups=["Service Desk"])
+    boss = server.user_client("supervisor")
+    network = server.group("Network")
+    incident_id, _ = boss.create_incident(group_id=server.group("Service Desk"))
+    boss.push_one("reassign", incident_id, {"group_id": network, "assignee_id": None})
+
+    note = agent.push_one("add_note", incident_id, {"note_id": uuid.uuid4(), "kind": "worklog", "body": "Late note"})
+
+    assert (note["outcome"], note["code"]) == ("rejected", "permission_denied")
