@@ -19,6 +19,7 @@ from desktop_app.services.incident_service import IncidentService
 from desktop_app.services.reporter_service import ReporterService
 from desktop_app.services.transaction import ServiceEnv
 from desktop_app.settings import Settings, load_settings
+from desktop_app.sync.engine import SyncEngine
 
 
 @dataclass
@@ -31,9 +32,11 @@ class AppContext:
     categories: CategoryService
     directory: DirectoryService
     bootstrap: BootstrapService
+    sync: SyncEngine
     clock: Clock = utc_now
 
     def close(self) -> None:
+        self.sync.close()
         self.engine.dispose()
 
 
@@ -63,6 +66,7 @@ def open_context(
         categories=CategoryService(env),
         directory=DirectoryService(env),
         bootstrap=BootstrapService(env),
+        sync=SyncEngine(env),
         clock=clock,
     )
     if initialise and context.bootstrap.needs_initialise():

@@ -1,7 +1,8 @@
 """helpdesk-cli's entry point: parse, open the data directory, run one command, turn failures into exit codes.
 
 Exit status: 0 done; 1 an unexpected failure (traceback only with ``--debug``); 2 refused, either a
-usage error or a rule of the help desk; 3 a database problem (corrupt file, newer schema, disk full).
+usage error or a rule of the help desk; 3 a database problem (corrupt file, newer schema, disk full); 4 the
+server could not be reached or answered something this client cannot use (every local change stays in the outbox).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from collections.abc import Sequence
 from desktop_app.cli.parser import PROG, build_parser
 from desktop_app.context import open_context
 from desktop_app.domain.errors import DatabaseError, HelpdeskError
+from desktop_app.domain.sync_errors import CursorExpired, ProtocolError, ServerUnreachable
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_REFUSED = 2
 EXIT_DATABASE = 3
+EXIT_SERVER = 4
 EXIT_INTERRUPTED = 130
 
 
@@ -38,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return args.handler(context, args)
         finally:
             context.close()
+    except (ServerUnreachable, ProtocolError, CursorExpired) as error:
+        _fail(error.message)
+        return EXIT_SERVER
     except HelpdeskError as error:
         _fail(error.message)
         return EXIT_DATABASE if isinstance(error, DatabaseError) else EXIT_REFUSED

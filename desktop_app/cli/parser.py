@@ -7,6 +7,7 @@ import argparse
 from desktop_app.cli import directory_commands as directory
 from desktop_app.cli import incident_commands as incidents
 from desktop_app.cli import setup_commands as setup
+from desktop_app.cli import sync_commands as sync
 from desktop_app.cli.values import (
     HAND_WRITTEN_NOTE_KINDS,
     channel_value,
@@ -106,10 +107,19 @@ def _add_incident_commands(commands: argparse._SubParsersAction) -> None:
     _json_flag(assign)
     assign.set_defaults(handler=incidents.cmd_assign)
 
-    status = commands.add_parser("status", help="move an incident through its workflow")
-    status.add_argument("number", help=NUMBER_HELP)
+    status = commands.add_parser(
+        "status",
+        help="move an incident through its workflow; with no arguments: the sync status",
+        description="`status NUMBER STATUS` moves an incident; `status` alone shows the sync status "
+        "(pending changes, errors, conflicts, last sync).",
+    )
+    status.add_argument("number", nargs="?", help=NUMBER_HELP)
     status.add_argument(
-        "status", type=status_value, metavar="STATUS", help=", ".join(s.value.replace("_", "-") for s in Status)
+        "status",
+        nargs="?",
+        type=status_value,
+        metavar="STATUS",
+        help=", ".join(s.value.replace("_", "-") for s in Status),
     )
     status.add_argument(
         "--reason",
@@ -120,7 +130,7 @@ def _add_incident_commands(commands: argparse._SubParsersAction) -> None:
     status.add_argument("--root-cause", metavar="TEXT", help="needed to close")
     status.add_argument("--steps", "--resolution-steps", dest="steps", metavar="TEXT", help="needed to resolve")
     _json_flag(status)
-    status.set_defaults(handler=incidents.cmd_status)
+    status.set_defaults(handler=sync.cmd_status_or_move)
 
     note = commands.add_parser("note", help="add a note to an incident")
     note.add_argument("number", help=NUMBER_HELP)
@@ -212,11 +222,68 @@ def _add_setup_commands(commands: argparse._SubParsersAction) -> None:
     seed.set_defaults(handler=setup.cmd_seed_demo)
 
 
+def _add_sync_commands(commands: argparse._SubParsersAction) -> None:
+    login = commands.add_parser(
+        "login",
+        help="connect to a central server (password from $HELPDESK_PASSWORD or standard input)",
+        description="Log in to a central server. The refresh token is kept in the OS keyring, never in a file.",
+    )
+    login.add_argument("--server", required=True, metavar="URL", help="the server, like https://helpdesk.example.org")
+    login.add_argument("--user", required=True, metavar="NAME", help="your user name on the server")
+    _json_flag(login)
+    login.set_defaults(handler=sync.cmd_login)
+
+    logout = commands.add_parser("logout", help="end the session with the server (the outbox is kept)")
+    logout.set_defaults(handler=sync.cmd_logout)
+
+    run = commands.add_parser("sync", help="send the outbox and fetch the team's changes, once")
+    run.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
+    _json_flag(run)
+    run.set_defaults(handler=sync.cmd_sync)
+
+    outbox = commands.add_parser("outbox", help="changes waiting for (or refused by) the server")
+    outbox.add_argument("--all", action="store_true", help="include applied, in-conflict and discarded ones")
+    outbox.add_argument("--limit", type=positive_value, default=200, metavar="N", help="the newest N (default 200)")
+    _json_flag(outbox)
+    outbox.set_defaults(handler=sync.cmd_outbox)
+
+    errors = commands.add_parser("errors", help="changes the server refused, with the reason")
+    errors.add_argument("--limit", type=positive_value, default=200, metavar="N", help="the newest N (default 200)")
+    _json_flag(errors)
+    errors.set_defaults(handler=sync.cmd_errors)
+
+    resend = commands.add_parser("resend", help="send a refused change again, as a new change")
+    resend.add_argument("id", help="#N from `errors`, or the entry's id")
+    resend.add_argument(
+        "--set", action="append", metavar="FIELD=VALUE", help="fix a field of the change first (repeatable)"
+    )
+    resend.set_defaults(handler=sync.cmd_resend)
+
+    discard = commands.add_parser("discard", help="give up a refused (or not yet sent) change; kept for history")
+    discard.add_argument("id", help="#N from `errors` or `outbox`, or the entry's id")
+    discard.set_defaults(handler=sync.cmd_discard)
+
+    conflicts = commands.add_parser("conflicts", help="fields you and someone else both changed")
+    conflicts.add_argument("--all", action="store_true", help="include resolved ones")
+    _json_flag(conflicts)
+    conflicts.set_defaults(handler=sync.cmd_conflicts)
+
+    resolve = commands.add_parser("resolve", help="settle a conflict: keep theirs, or restore yours")
+    resolve.add_argument("id", help="the conflict's id from `conflicts` (a unique prefix is enough)")
+    choice = resolve.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--keep-theirs", action="store_true", help="keep the value the other side set")
+    choice.add_argument("--restore-mine", action="store_true", help="write your value back (a new change)")
+    resolve.set_defaults(handler=sync.cmd_resolve)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="The help desk from the command line: the same data and rules as the desktop app.",
-        epilog="Exit status: 0 done, 1 unexpected failure, 2 refused (usage or a rule), 3 database problem.",
+        epilog=(
+            "Exit status: 0 done, 1 unexpected failure, 2 refused (usage or a rule), 3 database problem, "
+            "4 the server could not be reached or answered wrongly (nothing local was lost)."
+        ),
     )
     parser.add_argument(
         "--data-dir",
@@ -229,4 +296,5 @@ def build_parser() -> argparse.ArgumentParser:
     _add_setup_commands(commands)
     _add_incident_commands(commands)
     _add_directory_commands(commands)
+    _add_sync_commands(commands)
     return parser

@@ -15,8 +15,8 @@ from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 from desktop_app.domain.errors import CorruptDatabaseError, SchemaTooNewError
 
 # The newest revision in migrations/versions; a test checks it against Alembic's script head.
-HEAD_REVISION = "0001_initial"
-KNOWN_REVISIONS = ("0001_initial",)
+HEAD_REVISION = "0002_sync"
+KNOWN_REVISIONS = ("0001_initial", "0002_sync")
 BACKUPS_KEPT = 5
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Tables that the ORM does not map (FTS5 and its shadow tables) are managed by migrations only.

@@ -143,7 +143,7 @@ class IncidentPatch:
 @dataclass(frozen=True)
 class IncidentSummary:
     id: uuid.UUID
-    number: int
+    number: int | None  # None: pending, the server numbers it on the next sync
     title: str
     status: Status
     priority: Priority
@@ -183,7 +183,7 @@ class AuditEntry:
 @dataclass(frozen=True)
 class IncidentDetail:
     id: uuid.UUID
-    number: int
+    number: int | None  # None: pending, the server numbers it on the next sync
     title: str
     description: str
     channel: Channel

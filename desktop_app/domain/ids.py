@@ -11,6 +11,9 @@ import uuid6
 IdFactory = Callable[[], uuid.UUID]
 
 NUMBER_PREFIX = "INC-"
+# Shown for an incident a connected client logged after its leased numbers ran out, until the
+# server numbers it on the next sync.
+PENDING_NUMBER = f"{NUMBER_PREFIX}pending"
 NUMBER_PATTERN = re.compile(r"^(?:INC-?)?0*(\d{1,9})$", re.IGNORECASE)
 
 
@@ -18,8 +21,8 @@ def new_id() -> uuid.UUID:
     return uuid.UUID(bytes=uuid6.uuid7().bytes)
 
 
-def format_number(value: int) -> str:
-    return f"{NUMBER_PREFIX}{value:06d}"
+def format_number(value: int | None) -> str:
+    return PENDING_NUMBER if value is None else f"{NUMBER_PREFIX}{value:06d}"
 
 
 def parse_number(text: str) -> int | None:

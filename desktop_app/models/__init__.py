@@ -3,6 +3,7 @@
 from desktop_app.models.base import Base
 from desktop_app.models.directory import Agent, Category, Group, Reporter, group_members
 from desktop_app.models.incident import AuditEvent, Incident, Note
+from desktop_app.models.sync import Conflict, IncidentShadow, NumberBlock, SyncState
 from desktop_app.models.sync_state import Counter, DeviceState, OutboxEntry
 
 __all__ = [
@@ -10,12 +11,16 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Category",
+    "Conflict",
     "Counter",
     "DeviceState",
     "Group",
     "Incident",
+    "IncidentShadow",
     "Note",
+    "NumberBlock",
     "OutboxEntry",
     "Reporter",
+    "SyncState",
     "group_members",
 ]

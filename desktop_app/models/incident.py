@@ -25,7 +25,8 @@ class Incident(UuidPrimaryKey, Base):
         Index("ix_incidents_reporter", "reporter_id"),
     )
 
-    number: Mapped[int] = mapped_column(unique=True)
+    # NULL while a connected client waits for the server to number it ("pending"); unique otherwise.
+    number: Mapped[int | None] = mapped_column(unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(20))

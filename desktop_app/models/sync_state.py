@@ -15,7 +15,11 @@ class OutboxEntry(UuidPrimaryKey, Base):
     """One intent-level mutation waiting for (or done with) the server: DESIGN §4."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_state_seq", "state", "seq"),)
+    __table_args__ = (
+        Index("ix_outbox_state_seq", "state", "seq"),
+        # The local overlay asks "which pending mutations touch this entity?" on every pulled page.
+        Index("ix_outbox_entity_state", "entity_id", "state"),
+    )
 
     seq: Mapped[int] = mapped_column(unique=True)
     mutation_id: Mapped[uuid.UUID] = mapped_column(unique=True)
@@ -26,9 +30,21 @@ class OutboxEntry(UuidPrimaryKey, Base):
     hlc: Mapped[str] = mapped_column(String(30))
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
-    # pending → sent, or rejected with a reason; never deleted silently.
+    # pending → applied / rejected / conflict (the server's answer), or discarded by the user;
+    # never deleted. See desktop_app.sync.dtos.OutboxState.
     state: Mapped[str] = mapped_column(String(12), default="pending")
+    # The rejection (or local discard) reason; ``error_code`` is the server's stable code.
     error: Mapped[str | None] = mapped_column(String(1000))
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    # The seq this mutation travels under. Given when it is first sent, never changed after, and
+    # contiguous across sends: the server refuses gaps, and entries discarded before they were ever
+    # sent must not leave one.
+    wire_seq: Mapped[int | None] = mapped_column(unique=True)
+    # The server's MutationResult, as JSON, once it has answered.
+    result: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    settled_at: Mapped[datetime | None]
+    # Set when a rejected entry was resent: the entry that carries its intent now.
+    superseded_by: Mapped[uuid.UUID | None]
 
 
 class Counter(Base):

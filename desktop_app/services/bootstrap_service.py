@@ -12,6 +12,7 @@ from desktop_app.domain.dtos import Result
 from desktop_app.models import Category, DeviceState, Group
 from desktop_app.services.category_service import DEFAULT_TREE, ensure_path
 from desktop_app.services.directory_service import DEFAULT_GROUPS, add_group, ensure_device
+from desktop_app.services.numbering import is_connected
 from desktop_app.services.transaction import ServiceBase
 
 
@@ -43,6 +44,8 @@ class BootstrapService(ServiceBase):
         """A read-only check, so an everyday start-up does not pay for a write transaction."""
         with self._read() as session:
             has_device = session.get(DeviceState, 1) is not None
+            if is_connected(session):
+                return not has_device  # a connected client's directory is the server's
             has_categories = session.scalar(select(Category.id).limit(1)) is not None
             has_groups = session.scalar(select(Group.id).limit(1)) is not None
         return not (has_device and has_categories and has_groups)
@@ -53,13 +56,15 @@ class BootstrapService(ServiceBase):
         with self._write() as scope:
             state, created = ensure_device(scope, name, username)
             categories = groups = 0
-            if not scope.session.scalar(select(Category.id).limit(1)):
+            # Starter categories and groups are for a standalone client; a connected one uses the server's.
+            connected = is_connected(scope.session)
+            if not connected and not scope.session.scalar(select(Category.id).limit(1)):
                 for parent, children in DEFAULT_TREE.items():
                     for child in children:
                         ensure_path(scope, f"{parent} > {child}")
                 # Only the category changes: ensure_device may already have recorded the new agent.
                 categories = sum(1 for change in scope.changes if change.entity == "category")
-            if not scope.session.scalar(select(Group.id).limit(1)):
+            if not connected and not scope.session.scalar(select(Group.id).limit(1)):
                 for group_name, description in DEFAULT_GROUPS.items():
                     add_group(scope, group_name, description)
                     groups += 1

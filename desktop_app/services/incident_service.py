@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.dtos import IncidentDetail, IncidentDraft, IncidentPatch, IncidentSummary, Result
 from desktop_app.domain.enums import Channel, HoldReason, NoteKind, Priority, Status
 from desktop_app.domain.errors import NotFoundError, ReadOnlyIncidentError, ValidationError
-from desktop_app.domain.ids import parse_number
+from desktop_app.domain.ids import format_number, parse_number
 from desktop_app.domain.limits import (
     DESCRIPTION_MAX,
     NOTE_MAX,
@@ -26,8 +26,9 @@ from desktop_app.domain.status_machine import ClosureFacts, check_transition, is
 from desktop_app.models import Agent, Category, Group, Incident, Note, Reporter
 from desktop_app.services.category_service import find_category
 from desktop_app.services.incident_mapping import load_detail, row_to_summary, summary_select
+from desktop_app.services.numbering import next_incident_number
 from desktop_app.services.reporter_service import add_reporter
-from desktop_app.services.transaction import ServiceBase, ServiceEnv, WriteScope, next_counter
+from desktop_app.services.transaction import ServiceBase, ServiceEnv, WriteScope
 
 # An incident time this far in the future is a typo, not a report.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -101,7 +102,7 @@ class IncidentService(ServiceBase):
             _check_assignment(session, draft.group_id, draft.assignee_id)
             incident = Incident(
                 id=scope.env.ids(),
-                number=next_counter(session, "incident_number"),
+                number=next_incident_number(session),
                 title=title,
                 description=description,
                 channel=Channel(draft.channel).value,
@@ -378,16 +379,15 @@ def _incident_by_number(session: Session, number: int | str) -> Incident:
         raise ValidationError(f"{number!r} is not an incident number (like INC-000123).", field="number")
     incident = session.scalar(select(Incident).where(Incident.number == value))
     if incident is None:
-        raise NotFoundError(f"There is no incident INC-{value:06d}.")
+        raise NotFoundError(f"There is no incident {format_number(value)}.")
     return incident
 
 
 def _writable(session: Session, incident_id: uuid.UUID) -> Incident:
     incident = _incident(session, incident_id)
     if is_read_only(Status(incident.status)):
-        raise ReadOnlyIncidentError(
-            f"INC-{incident.number:06d} is {Status(incident.status).label.lower()} and read-only; reopen it first."
-        )
+        state = Status(incident.status).label.lower()
+        raise ReadOnlyIncidentError(f"{format_number(incident.number)} is {state} and read-only; reopen it first.")
     return incident
 
 

@@ -279,7 +279,7 @@ class IncidentDetailView(QWidget):
         if not text.strip() or self.detail is None:
             self.note_error.show_message("Type the note first.")
             return
-        self.note_submitted.emit(text, self.note_kind.currentData())
+        self.note_submitted.emit(text, NoteKind(self.note_kind.currentData()))  # Qt returns item data as str
 
     def note_saved(self) -> None:
         self.note_text.clear()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMessageBox, QS
 from desktop_app.context import AppContext
 from desktop_app.domain.dtos import IncidentDetail, Result
 from desktop_app.domain.errors import HelpdeskError
+from desktop_app.domain.status_machine import is_read_only
 from desktop_app.views.actions import ACTION_SPECS, MENU_ORDER, build_actions
 from desktop_app.views.assign_dialog import AssignDialog
 from desktop_app.views.change_bus import ChangeBus
@@ -118,9 +119,14 @@ class MainWindow(QMainWindow):
         self._update_action_state()
 
     def _update_action_state(self) -> None:
-        has = self.detail.detail is not None
-        for action_id in ("assign", "change_status", "add_note", "copy_number"):
+        detail = self.detail.detail
+        has = detail is not None
+        writable = detail is not None and not is_read_only(detail.status)
+        for action_id in ("change_status", "copy_number"):
             self.actions_by_id[action_id].setEnabled(has)
+        # Like the pane's buttons: a closed or canceled incident takes no assignment or note until reopened.
+        for action_id in ("assign", "add_note"):
+            self.actions_by_id[action_id].setEnabled(writable)
 
     def _on_bus_incidents_changed(self, ids: frozenset[uuid.UUID]) -> None:
         self.queue_model.refresh_incidents(ids)

@@ -302,7 +302,7 @@ class NewIncidentDialog(QDialog):
             category_id=self._category.id if self._category else None,
             impact=self.impact.currentData(),
             urgency=self.urgency.currentData(),
-            channel=self.channel.currentData(),
+            channel=Channel(self.channel.currentData()),  # Qt hands item data back as plain str
             # A time edited to the minute must not count as in the future against a clock with seconds.
             occurred_at=min(occurred, self._context.clock()),
             is_drill=self.drill.isChecked(),

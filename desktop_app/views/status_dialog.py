@@ -75,7 +75,12 @@ class StatusDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         for sequence in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(sequence), self, activated=self.accept)
+            QShortcut(QKeySequence(sequence), self, activated=self._on_accept_shortcut)
+
+    def _on_accept_shortcut(self) -> None:
+        # Same as the button: nothing to choose (a canceled incident) means nothing to accept.
+        if self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
+            self.accept()
 
     def _update_rows(self) -> None:
         target = self.target.currentData()
@@ -88,10 +93,11 @@ class StatusDialog(QDialog):
 
     def chosen(self) -> dict[str, object]:
         """Keyword arguments for IncidentService.change_status."""
-        target: Status = self.target.currentData()
+        # Item data comes back from Qt as plain str: a StrEnum loses its type on the way through.
+        target = Status(self.target.currentData())
         values: dict[str, object] = {"target": target}
         if target == Status.ON_HOLD:
-            values["hold_reason"] = self.hold_reason.currentData()
+            values["hold_reason"] = HoldReason(self.hold_reason.currentData())
         if target in (Status.RESOLVED, Status.CLOSED):
             values["resolution_code"] = self.resolution_code.currentText()
             values["resolution_steps"] = self.steps.toPlainText()

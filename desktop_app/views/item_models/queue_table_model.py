@@ -41,6 +41,11 @@ def local_time_text(moment: datetime, now: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
+def _sort_key(summary: IncidentSummary) -> tuple[datetime, uuid.UUID]:
+    """The queue's order, newest first: the same (created_at, id) the pages are read by."""
+    return (summary.created_at, summary.id)
+
+
 class QueueTableModel(QAbstractTableModel):
     loading_changed = Signal(bool)
     total_changed = Signal(int)
@@ -178,7 +183,7 @@ class QueueTableModel(QAbstractTableModel):
         self.loading_changed.emit(loading)
 
     def refresh_incidents(self, ids: frozenset[uuid.UUID]) -> None:
-        """Re-read just these incidents; new ones newer than the top row are inserted at the top."""
+        """Re-read just these incidents; new ones within the loaded range are inserted in order."""
         if ids:
             self._runner.run_db(self._incidents.summaries, ids, on_done=self._on_summaries_loaded)
 
@@ -189,15 +194,19 @@ class QueueTableModel(QAbstractTableModel):
             if row is not None:
                 self._rows[row] = summary
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-            else:
+            elif self._exhausted or (self._rows and _sort_key(summary) > _sort_key(self._rows[-1])):
+                # Within the loaded range but not loaded: new since the pages were read.
                 newcomers.append(summary)
+            # Older than the last loaded row: its page will bring it; it is not new to the total.
         if not newcomers:
             return
-        newcomers.sort(key=lambda s: (s.created_at, s.id), reverse=True)
-        self.beginInsertRows(QModelIndex(), 0, len(newcomers) - 1)
-        self._rows[0:0] = newcomers
-        self._row_of = {row.id: i for i, row in enumerate(self._rows)}
-        self.endInsertRows()
+        for summary in sorted(newcomers, key=_sort_key, reverse=True):
+            key = _sort_key(summary)
+            position = next((i for i, row in enumerate(self._rows) if _sort_key(row) < key), len(self._rows))
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._rows.insert(position, summary)
+            self._row_of = {row.id: i for i, row in enumerate(self._rows)}
+            self.endInsertRows()
         self._on_total_counted(self.total + len(newcomers))
 
     def row_of(self, incident_id: uuid.UUID) -> int | None:
