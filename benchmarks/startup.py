@@ -68,28 +68,35 @@ def seed(data_dir: Path, incidents: int, reporters: int) -> None:
     subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
 
 
-def time_to_ready(command: list[str], env: dict[str, str]) -> float:
-    """Milliseconds from spawning ``command`` to the 'ready' line on its standard output."""
+def time_to_ready(command: list[str], env: dict[str, str]) -> tuple[float, float | None]:
+    """Milliseconds from spawning ``command`` to its 'ready' line, and to its 'services' line if any.
+
+    The app prints 'ready' when the window shows the queue and the event loop is idle, and
+    'services' once the full services (SQLAlchemy, sync) have loaded behind it.
+    """
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
     )
     watchdog = threading.Timer(TIMEOUT_S, process.kill)
     watchdog.start()
+    ready: float | None = None
+    services: float | None = None
     try:
         assert process.stdout is not None
         for line in process.stdout:
-            if line.startswith("ready"):
-                elapsed = (time.perf_counter() - started) * 1000
-                break
-        else:
-            raise RuntimeError(f"{command} ended without printing 'ready': {process.communicate()[1]}")
+            if line.startswith("ready") and ready is None:
+                ready = (time.perf_counter() - started) * 1000
+            elif line.startswith("services"):
+                services = (time.perf_counter() - started) * 1000
         _, stderr = process.communicate()
     finally:
         watchdog.cancel()
+    if ready is None:
+        raise RuntimeError(f"{command} ended without printing 'ready': {stderr}")
     if process.returncode != 0:
         raise RuntimeError(f"{command} exited with {process.returncode}: {stderr}")
-    return elapsed
+    return ready, services
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
@@ -112,10 +119,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             time_to_ready(app, env)
             time_to_ready(baseline, env)
         app_runs: list[float] = []
+        services_runs: list[float] = []
         baseline_runs: list[float] = []
         for _ in range(args.runs):
-            app_runs.append(time_to_ready(app, env))
-            baseline_runs.append(time_to_ready(baseline, env))
+            ready, services = time_to_ready(app, env)
+            app_runs.append(ready)
+            if services is not None:
+                services_runs.append(services)
+            baseline_runs.append(time_to_ready(baseline, env)[0])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     app_median = statistics.median(app_runs)
@@ -130,6 +141,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "ratio": round(ratio, 3),
         "app_runs_ms": [round(ms, 1) for ms in app_runs],
         "baseline_runs_ms": [round(ms, 1) for ms in baseline_runs],
+        # Behind the shown window: SQLAlchemy, the migration check and sync finish loading here.
+        "app_services_median_ms": round(statistics.median(services_runs), 1) if services_runs else None,
         "target": TARGET,
         "meets_target": ratio <= TARGET["ratio_max"] and app_median <= TARGET["app_ms_max"],
     }

@@ -1,4 +1,10 @@
-"""Composition root of the desktop client: AppContext, QApplication, task runner, MainWindow."""
+"""Composition root of the desktop client: AppContext, QApplication, task runner, MainWindow.
+
+Start-up in two halves when the data is already current: the window and the newest incidents
+first (sqlite3 only, no SQLAlchemy: a few ms of work beyond Qt itself), then the services load on
+the DB worker right after the first paint and take over. Anything unusual (no database yet, a
+migration due, a corrupt or newer file) takes the normal path, which migrates or explains.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,25 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import __version__
-from desktop_app.context import open_context
 from desktop_app.domain.errors import HelpdeskError
+from desktop_app.paths import resolve_paths
 from desktop_app.views.change_bus import ChangeBus
-from desktop_app.views.main_window import MainWindow
+from desktop_app.views.main_window import MainWindow, QuickStart
 from desktop_app.views.resources import icon, stylesheet
 from desktop_app.views.tasks import ThreadedTaskRunner
 
+if TYPE_CHECKING:
+    from desktop_app.context import AppContext
+
 STARTED = time.perf_counter()
+EXIT_DATA_ERROR = 3
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -28,7 +40,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument(
         "--exit-when-idle",
         action="store_true",
-        help="print 'ready <ms>' once the window is shown and the queue loaded, then quit (benchmarks)",
+        help="print 'ready <ms>' once the window is shown with the queue, 'services <ms>' once "
+        "everything has loaded, then quit (benchmarks)",
     )
     return parser.parse_known_args(argv)
 
@@ -48,38 +61,90 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(icon("helpdesk"))
     app.setStyleSheet(stylesheet())
-    try:
-        context = open_context(args.data_dir)
-    except HelpdeskError as exc:
-        if args.exit_when_idle:
-            print(f"helpdesk: error: {exc.message}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, "Help Desk cannot open its data", exc.message)
-        return 3
     runner = ThreadedTaskRunner()
     bus = ChangeBus()
-    window = MainWindow(context, runner, bus)
+    paths = resolve_paths(args.data_dir)
+    window = _quick_window(paths.data_dir, paths.database, runner, bus)
+    if window is None:
+        window = _full_window(args, paths.data_dir, runner, bus)
+        if window is None:
+            return EXIT_DATA_ERROR
     window.show()
+    if window.context is None:
+        _load_services_after_first_paint(window, paths.data_dir, args.exit_when_idle)
     if args.exit_when_idle:
-        _quit_when_idle(app, window)
+        _report_when_idle(app, window)
     try:
         return app.exec()
     finally:
         runner.shutdown()
-        context.close()
+        if window.context is not None:
+            window.context.close()
 
 
-def _quit_when_idle(app: QApplication, window: MainWindow) -> None:
-    """Poll until the first page is painted and no task is in flight, then report and quit."""
+def _quick_window(data_dir: Path, database: Path, runner: ThreadedTaskRunner, bus: ChangeBus) -> MainWindow | None:
+    from desktop_app.db.quick_read import quick_queue_source
+    from desktop_app.settings import load_settings
+
+    source = quick_queue_source(database)
+    if source is None:
+        return None
+    try:
+        settings = load_settings(data_dir / "settings.json")
+    except HelpdeskError:
+        return None  # the normal path reports it
+    return MainWindow(None, runner, bus, quick_start=QuickStart(data_dir, source, settings.queue_page_size))
+
+
+def _full_window(
+    args: argparse.Namespace, data_dir: Path, runner: ThreadedTaskRunner, bus: ChangeBus
+) -> MainWindow | None:
+    from desktop_app.context import open_context
+
+    try:
+        context = open_context(data_dir)
+    except HelpdeskError as exc:
+        _report_fatal(exc, args.exit_when_idle)
+        return None
+    return MainWindow(context, runner, bus)
+
+
+def _load_services_after_first_paint(window: MainWindow, data_dir: Path, headless: bool) -> None:
+    def load() -> AppContext:  # runs on the DB worker: SQLAlchemy is imported there
+        from desktop_app.context import open_context
+
+        return open_context(data_dir)
+
+    def failed(exc: Exception) -> None:
+        _report_fatal(exc, headless)
+        QApplication.instance().exit(EXIT_DATA_ERROR)
+
+    QTimer.singleShot(0, lambda: window.runner.run_db(load, on_done=window.attach_context, on_error=failed))
+
+
+def _report_fatal(exc: Exception, headless: bool) -> None:
+    message = exc.message if isinstance(exc, HelpdeskError) else f"Unexpected error: {exc}"
+    if headless:
+        print(f"helpdesk: error: {message}", file=sys.stderr)
+    else:
+        QMessageBox.critical(None, "Help Desk cannot open its data", message)
+
+
+def _report_when_idle(app: QApplication, window: MainWindow) -> None:
+    """Print when the queue is on screen, then when the services are in, then quit."""
+    state = {"ready": False}
 
     def check() -> None:
         model = window.queue_model
-        if window.isVisible() and not model._loading and (model.rowCount() > 0 or model.total == 0):
+        if not state["ready"] and window.isVisible() and not model._loading and (model.rowCount() or not model.total):
             app.processEvents()
             print(f"ready {(time.perf_counter() - STARTED) * 1000:.1f}", flush=True)
+            state["ready"] = True
+        if state["ready"] and window.context is not None:
+            print(f"services {(time.perf_counter() - STARTED) * 1000:.1f}", flush=True)
             app.quit()
-        else:
-            QTimer.singleShot(2, check)
+            return
+        QTimer.singleShot(2, check)
 
     QTimer.singleShot(0, check)
 

@@ -12,11 +12,10 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 
+from desktop_app.db.revisions import HEAD_REVISION, KNOWN_REVISIONS
 from desktop_app.domain.errors import CorruptDatabaseError, SchemaTooNewError
 
-# The newest revision in migrations/versions; a test checks it against Alembic's script head.
-HEAD_REVISION = "0002_sync"
-KNOWN_REVISIONS = ("0001_initial", "0002_sync")
+__all__ = ["HEAD_REVISION", "KNOWN_REVISIONS", "migrate"]
 BACKUPS_KEPT = 5
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Tables that the ORM does not map (FTS5 and its shadow tables) are managed by migrations only.

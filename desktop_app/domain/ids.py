@@ -6,8 +6,6 @@ import re
 import uuid
 from collections.abc import Callable
 
-import uuid6
-
 IdFactory = Callable[[], uuid.UUID]
 
 NUMBER_PREFIX = "INC-"
@@ -18,6 +16,9 @@ NUMBER_PATTERN = re.compile(r"^(?:INC-?)?0*(\d{1,9})$", re.IGNORECASE)
 
 
 def new_id() -> uuid.UUID:
+    # Imported on first use: uuid6 reads package metadata at import (~25 ms), which start-up skips.
+    import uuid6
+
     return uuid.UUID(bytes=uuid6.uuid7().bytes)
 
 

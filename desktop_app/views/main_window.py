@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
 
-from desktop_app.context import AppContext
 from desktop_app.domain.dtos import IncidentDetail, Result
 from desktop_app.domain.errors import HelpdeskError
 from desktop_app.domain.status_machine import is_read_only
 from desktop_app.views.actions import ACTION_SPECS, MENU_ORDER, build_actions
-from desktop_app.views.assign_dialog import AssignDialog
 from desktop_app.views.change_bus import ChangeBus
 from desktop_app.views.incident_detail_view import IncidentDetailView
-from desktop_app.views.item_models.queue_table_model import QueueTableModel
-from desktop_app.views.new_incident_dialog import NewIncidentDialog
+from desktop_app.views.item_models.queue_table_model import QueueSource, QueueTableModel
 from desktop_app.views.queue_view import QueueView
 from desktop_app.views.resources import icon
-from desktop_app.views.status_dialog import StatusDialog
 from desktop_app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.context import AppContext
+    from desktop_app.views.assign_dialog import AssignDialog
+    from desktop_app.views.new_incident_dialog import NewIncidentDialog
+    from desktop_app.views.status_dialog import StatusDialog
 
 TOOLBAR_ACTIONS = ("new_incident", None, "assign", "change_status", "add_note", "copy_number", None, "refresh")
 
@@ -30,17 +37,59 @@ def error_text(exc: Exception) -> str:
     return exc.message if isinstance(exc, HelpdeskError) else f"Unexpected error: {exc}"
 
 
+@dataclass(frozen=True)
+class QuickStart:
+    """What the window needs to show the queue before the services have loaded (see app.py)."""
+
+    data_dir: Path
+    queue_source: QueueSource
+    page_size: int = 200
+
+
+def needs_context(handler: Callable[..., None]) -> Callable[..., None]:
+    """Run now when the services are loaded, else as soon as they are (a key pressed during start-up)."""
+
+    @wraps(handler)
+    def run(self: MainWindow, *args: object) -> None:
+        if self.context is None:
+            self._run_when_ready.append(lambda: handler(self, *args))
+            self.statusBar().showMessage("Starting up…")
+            return
+        handler(self, *args)
+
+    return run
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext, runner: TaskRunner, bus: ChangeBus) -> None:
+    context_attached = Signal()
+
+    def __init__(
+        self,
+        context: AppContext | None,
+        runner: TaskRunner,
+        bus: ChangeBus,
+        *,
+        quick_start: QuickStart | None = None,
+    ) -> None:
         super().__init__()
+        if context is None and quick_start is None:
+            raise ValueError("MainWindow needs the services or a quick start")
         self.context = context
+        self._run_when_ready: list[Callable[[], None]] = []
+        if context is not None:
+            self._data_dir = context.paths.data_dir
+            source: QueueSource = context.incidents
+            page_size = context.settings.queue_page_size
+        else:
+            assert quick_start is not None
+            self._data_dir, source, page_size = quick_start.data_dir, quick_start.queue_source, quick_start.page_size
         self.runner = runner
         self.bus = bus
         self.setWindowTitle("Help Desk")
         self.setWindowIcon(icon("helpdesk"))
         self.setObjectName("mainWindow")
         self.actions_by_id = build_actions(self)
-        self.queue_model = QueueTableModel(context.incidents, runner, context.settings.queue_page_size)
+        self.queue_model = QueueTableModel(source, runner, page_size)
         self.queue = QueueView(self.queue_model)
         self.detail = IncidentDetailView()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -76,7 +125,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         a = self.actions_by_id
-        a["new_incident"].triggered.connect(self.open_new_incident)
+        a["new_incident"].triggered.connect(self._on_new_incident_triggered)
         a["go_to_incident"].triggered.connect(self._on_go_to_incident_triggered)
         a["quit"].triggered.connect(self.close)
         a["assign"].triggered.connect(self.open_assign)
@@ -102,8 +151,19 @@ class MainWindow(QMainWindow):
         if unhandled is not None:
             unhandled.connect(self._show_error)
 
+    def attach_context(self, context: AppContext) -> None:
+        """The services have loaded (start-up's second half): take over the queue and run what waited."""
+        self.context = context
+        self.queue_model.set_source(context.incidents)
+        waiting, self._run_when_ready = self._run_when_ready, []
+        self.statusBar().clearMessage()
+        for run in waiting:
+            run()
+        self.context_attached.emit()
+
     # --- selection and detail ------------------------------------------------------------
 
+    @needs_context
     def _on_queue_incident_selected(self, incident_id: uuid.UUID | None) -> None:
         if incident_id is None:
             self.show_detail(None)
@@ -128,6 +188,7 @@ class MainWindow(QMainWindow):
         for action_id in ("assign", "add_note"):
             self.actions_by_id[action_id].setEnabled(writable)
 
+    @needs_context
     def _on_bus_incidents_changed(self, ids: frozenset[uuid.UUID]) -> None:
         self.queue_model.refresh_incidents(ids)
         current = self.detail.detail
@@ -140,11 +201,18 @@ class MainWindow(QMainWindow):
 
     # --- actions -------------------------------------------------------------------------
 
+    @needs_context
+    def _on_new_incident_triggered(self) -> None:
+        self.open_new_incident()
+
     def open_new_incident(self) -> NewIncidentDialog:
+        # Dialog modules load on first use: start-up only pays for what the first screen shows.
+        from desktop_app.views.new_incident_dialog import NewIncidentDialog
+
         dialog = NewIncidentDialog(self.context, self.runner, self.bus, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.incident_created.connect(self._on_dialog_incident_created)
-        dialog.log_another_requested.connect(self.open_new_incident)
+        dialog.log_another_requested.connect(self._on_new_incident_triggered)
         self.new_incident_dialog = dialog
         dialog.open()
         dialog.activateWindow()
@@ -157,6 +225,7 @@ class MainWindow(QMainWindow):
             self._select_when_loaded = detail.id
         self.statusBar().showMessage(f"{detail.display_number} logged", 8000)
 
+    @needs_context
     def open_assign(self) -> None:
         detail = self.detail.detail
         if detail is None:
@@ -169,6 +238,8 @@ class MainWindow(QMainWindow):
         self.runner.run_db(load, on_done=lambda found: self._show_assign(detail, *found), on_error=self._show_error)
 
     def _show_assign(self, detail: IncidentDetail, groups: list, agents: list) -> None:
+        from desktop_app.views.assign_dialog import AssignDialog
+
         dialog = AssignDialog(detail, groups, agents, self)
         self.assign_dialog = dialog
         dialog.accepted.connect(lambda: self._assign(dialog, detail))
@@ -181,10 +252,13 @@ class MainWindow(QMainWindow):
             on_error=lambda exc: self._reopen_with_error(dialog, exc),
         )
 
+    @needs_context
     def open_status(self) -> None:
         detail = self.detail.detail
         if detail is None:
             return
+        from desktop_app.views.status_dialog import StatusDialog
+
         dialog = StatusDialog(detail, self)
         self.status_dialog = dialog
         dialog.accepted.connect(lambda: self._change_status(dialog, detail))
@@ -204,6 +278,7 @@ class MainWindow(QMainWindow):
         dialog.error.show_message(error_text(exc))
         dialog.open()
 
+    @needs_context
     def _on_detail_note_submitted(self, body: str, kind: object) -> None:
         detail = self.detail.detail
         if detail is None:
@@ -231,6 +306,7 @@ class MainWindow(QMainWindow):
             self.detail.copy_number()
             self.statusBar().showMessage(f"{self.detail.detail.display_number} copied to the clipboard", 5000)
 
+    @needs_context
     def _on_go_to_incident_triggered(self) -> None:
         text, ok = QInputDialog.getText(self, "Go to incident", "Incident number (e.g. 123 or INC-000123):")
         if not ok or not text.strip():
@@ -259,7 +335,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             "About Help Desk",
-            f"<b>Help Desk</b><br>Offline-first IT incident management.<br>Data: {self.context.paths.data_dir}",
+            f"<b>Help Desk</b><br>Offline-first IT incident management.<br>Data: {self._data_dir}",
         )
 
     def _on_runner_busy_changed(self, in_flight: int) -> None:
@@ -272,7 +348,7 @@ class MainWindow(QMainWindow):
     # --- layout persistence --------------------------------------------------------------
 
     def _layout_settings(self) -> QSettings:
-        return QSettings(str(self.context.paths.data_dir / "window.ini"), QSettings.Format.IniFormat)
+        return QSettings(str(self._data_dir / "window.ini"), QSettings.Format.IniFormat)
 
     def _restore_layout(self) -> None:
         settings = self._layout_settings()

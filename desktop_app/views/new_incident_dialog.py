@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
 from desktop_app.domain.category_search import search_categories
 from desktop_app.domain.dtos import CategoryNode, IncidentDetail, IncidentDraft, ReporterDraft, ReporterSummary, Result
 from desktop_app.domain.enums import IMPACT_LABELS, URGENCY_LABELS, Channel
@@ -38,6 +38,9 @@ from desktop_app.views.tasks import TaskRunner
 from desktop_app.views.widgets.error_banner import ErrorBanner
 from desktop_app.views.widgets.priority_badge import PriorityBadge
 from desktop_app.views.widgets.type_ahead import Suggestion, TypeAheadLineEdit
+
+if TYPE_CHECKING:
+    from desktop_app.context import AppContext
 
 NEW_REPORTER = "__new_reporter__"
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop_app.domain.dtos import IncidentSummary
 from desktop_app.domain.enums import Status
-from desktop_app.services.incident_service import IncidentService
 from desktop_app.views.tasks import TaskRunner
 from desktop_app.views.widgets.priority_badge import PRIORITY_COLOURS
 
@@ -46,12 +46,24 @@ def _sort_key(summary: IncidentSummary) -> tuple[datetime, uuid.UUID]:
     return (summary.created_at, summary.id)
 
 
+class QueueSource(Protocol):
+    """Where pages come from: IncidentService, or the sqlite3 quick reader during start-up."""
+
+    def list_recent(
+        self, limit: int = 200, after: tuple[datetime, uuid.UUID] | None = None, open_only: bool = False
+    ) -> list[IncidentSummary]: ...
+
+    def count(self, open_only: bool = False) -> int: ...
+
+    def summaries(self, ids: list[uuid.UUID] | frozenset[uuid.UUID]) -> list[IncidentSummary]: ...
+
+
 class QueueTableModel(QAbstractTableModel):
     loading_changed = Signal(bool)
     total_changed = Signal(int)
     load_failed = Signal(object)
 
-    def __init__(self, incidents: IncidentService, runner: TaskRunner, page_size: int = 200) -> None:
+    def __init__(self, incidents: QueueSource, runner: TaskRunner, page_size: int = 200) -> None:
         super().__init__()
         self._incidents = incidents
         self._runner = runner
@@ -141,6 +153,10 @@ class QueueTableModel(QAbstractTableModel):
         )
 
     # --- loading and refreshing ----------------------------------------------------------
+
+    def set_source(self, incidents: QueueSource) -> None:
+        """Swap the reader (quick start → services); the rows already shown stay."""
+        self._incidents = incidents
 
     def reload(self) -> None:
         """Start again from the newest incident (F5)."""
