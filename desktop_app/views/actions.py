@@ -23,6 +23,9 @@ class ActionSpec:
 ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_incident", "&New incident…", "Ctrl+N", "Log a new incident from a call (Ctrl+N)", "new", "File"),
     ActionSpec("go_to_incident", "&Go to incident…", "Ctrl+G", "Open an incident by its number", None, "File"),
+    ActionSpec(
+        "settings", "&Settings…", "Ctrl+,", "Your name, the default channel and the server to sync with", None, "File"
+    ),
     ActionSpec("quit", "&Quit", "Ctrl+Q", "Close the help desk", None, "File"),
     ActionSpec("assign", "&Assign…", "Ctrl+Shift+A", "Assign the incident to a group and an agent", "assign"),
     ActionSpec("change_status", "Change &status…", "Ctrl+Shift+S", "Move the incident through its workflow", "status"),
@@ -31,23 +34,32 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("refresh", "&Refresh", "F5", "Reload the queue", "refresh", "View"),
     ActionSpec("focus_queue", "Focus &queue", "Ctrl+1", "Move the keyboard focus to the queue", None, "View"),
     ActionSpec("focus_detail", "Focus &detail", "Ctrl+2", "Move the keyboard focus to the incident", None, "View"),
+    ActionSpec("sync_now", "Sync &now", "F9", "Send your changes and fetch the team's now", "refresh", "Sync"),
+    ActionSpec("sign_in", "Sign &in…", None, "Sign in to the help-desk server to sync with your team", None, "Sync"),
+    ActionSpec("sign_out", "Sign &out", None, "End the session with the server; your changes stay here", None, "Sync"),
+    ActionSpec("sync_outbox", "Out&box…", None, "Changes waiting to be sent, and those already sent", None, "Sync"),
+    ActionSpec("sync_errors", "&Errors…", None, "Changes the server refused: fix and resend, or discard", None, "Sync"),
+    ActionSpec(
+        "sync_conflicts", "&Conflicts…", None, "Edits that met another's: keep theirs or restore yours", None, "Sync"
+    ),
     ActionSpec("shortcuts", "&Keyboard shortcuts", "F1", "List every keyboard shortcut", None, "Help"),
-    ActionSpec("about", "&About", None, "About this help desk", None, "Help"),
+    ActionSpec("about", "&About", "Shift+F1", "About this help desk", None, "Help"),
 )
 
-MENU_ORDER = ("File", "Incident", "View", "Help")
+MENU_ORDER = ("File", "Incident", "View", "Sync", "Help")
+
+
+def build_action(spec: ActionSpec, parent: QObject) -> QAction:
+    action = QAction(spec.text, parent)
+    action.setObjectName(f"action_{spec.id}")
+    if spec.shortcut is not None:
+        action.setShortcut(QKeySequence(spec.shortcut))
+    action.setStatusTip(spec.status_tip)
+    action.setToolTip(f"{spec.status_tip} ({action.shortcut().toString()})" if spec.shortcut else spec.status_tip)
+    if spec.icon:
+        action.setIcon(icon(spec.icon))
+    return action
 
 
 def build_actions(parent: QObject) -> dict[str, QAction]:
-    actions: dict[str, QAction] = {}
-    for spec in ACTION_SPECS:
-        action = QAction(spec.text, parent)
-        action.setObjectName(f"action_{spec.id}")
-        if spec.shortcut is not None:
-            action.setShortcut(QKeySequence(spec.shortcut))
-        action.setStatusTip(spec.status_tip)
-        action.setToolTip(f"{spec.status_tip} ({action.shortcut().toString()})" if spec.shortcut else spec.status_tip)
-        if spec.icon:
-            action.setIcon(icon(spec.icon))
-        actions[spec.id] = action
-    return actions
+    return {spec.id: build_action(spec, parent) for spec in ACTION_SPECS}

@@ -107,6 +107,9 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._update_action_state()
         self.queue_model.reload()
+        self.sync_controller = None
+        if context is not None:
+            self._install_sync(context)
 
     def _build_menus(self) -> None:
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENU_ORDER}
@@ -128,6 +131,7 @@ class MainWindow(QMainWindow):
         a["new_incident"].triggered.connect(self._on_new_incident_triggered)
         a["go_to_incident"].triggered.connect(self._on_go_to_incident_triggered)
         a["quit"].triggered.connect(self.close)
+        a["settings"].triggered.connect(self._on_settings_triggered)
         a["assign"].triggered.connect(self.open_assign)
         a["change_status"].triggered.connect(self.open_status)
         a["add_note"].triggered.connect(self.detail.focus_note)
@@ -155,11 +159,24 @@ class MainWindow(QMainWindow):
         """The services have loaded (start-up's second half): take over the queue and run what waited."""
         self.context = context
         self.queue_model.set_source(context.incidents)
+        self._install_sync(context)
         waiting, self._run_when_ready = self._run_when_ready, []
         self.statusBar().clearMessage()
         for run in waiting:
             run()
         self.context_attached.emit()
+
+    def _install_sync(self, context: AppContext) -> None:
+        from desktop_app.views.sync.integration import install_sync_ui
+
+        self.sync_controller = install_sync_ui(self, context, self.runner, self.bus)
+        self.sync_controller.sync_finished.connect(self._on_sync_controller_sync_finished)
+
+    def _on_sync_controller_sync_finished(self, _report: object) -> None:
+        # The team's changes may touch the incident on screen: read it again (keeps a typed note).
+        current = self.detail.detail
+        if current is not None and self.context is not None:
+            self.runner.run_db(self.context.incidents.get, current.id, on_done=self.show_detail)
 
     # --- selection and detail ------------------------------------------------------------
 
@@ -300,6 +317,12 @@ class MainWindow(QMainWindow):
     def _apply_result(self, result: Result[IncidentDetail]) -> None:
         self.show_detail(result.value)
         self.bus.publish(result.changes)
+
+    @needs_context
+    def _on_settings_triggered(self) -> None:
+        from desktop_app.views.settings_flow import open_settings
+
+        open_settings(self)
 
     def _on_copy_number_triggered(self) -> None:
         if self.detail.detail is not None:

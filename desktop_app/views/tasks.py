@@ -1,7 +1,9 @@
 """Runs service calls off the GUI thread and hands results back on it (DESIGN §5).
 
-One serial worker for the database (SQLite has one writer); results arrive through a queued
-signal, so callbacks always run on the GUI thread. Tests use ``SyncTaskRunner``.
+One serial worker for the database (SQLite has one writer), and a small I/O pool for work that
+waits on the network (a sync round), so a slow server never holds up the database queue. Results
+arrive through a queued signal, so callbacks always run on the GUI thread. Tests use
+``SyncTaskRunner``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ class TaskRunner(Protocol):
     busy_changed: Any
 
     def run_db(
+        self, fn: Callable[..., Any], *args: Any, on_done: Callback | None = None, on_error: Callback | None = None
+    ) -> None: ...
+
+    def run_io(
         self, fn: Callable[..., Any], *args: Any, on_done: Callback | None = None, on_error: Callback | None = None
     ) -> None: ...
 
@@ -51,16 +57,36 @@ class _RunnerBase(QObject):
             self.unhandled_error.emit(value)
 
 
+IO_WORKERS = 2  # a sync round and a login (or a sign-out) may wait on the server at the same time
+
+
 class ThreadedTaskRunner(_RunnerBase):
     _delivered = Signal(object, object, bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="helpdesk-db")
+        self._io = ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="helpdesk-io")
         self._delivered.connect(self._finish)
 
     def run_db(
         self, fn: Callable[..., Any], *args: Any, on_done: Callback | None = None, on_error: Callback | None = None
+    ) -> None:
+        self._submit(self._db, fn, args, on_done, on_error)
+
+    def run_io(
+        self, fn: Callable[..., Any], *args: Any, on_done: Callback | None = None, on_error: Callback | None = None
+    ) -> None:
+        """Network work (it may also touch the database in short transactions of its own, as the sync engine does)."""
+        self._submit(self._io, fn, args, on_done, on_error)
+
+    def _submit(
+        self,
+        pool: ThreadPoolExecutor,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        on_done: Callback | None,
+        on_error: Callback | None,
     ) -> None:
         self._started()
 
@@ -72,9 +98,12 @@ class ThreadedTaskRunner(_RunnerBase):
             else:
                 self._delivered.emit(on_done, result, False)
 
-        self._db.submit(job)
+        pool.submit(job)
 
     def shutdown(self) -> None:
+        # Network work not started yet is dropped (nothing is lost: the outbox keeps every change);
+        # a round already talking to the server finishes within the request timeouts.
+        self._io.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True)
 
 
@@ -91,6 +120,11 @@ class SyncTaskRunner(_RunnerBase):
             self._finish(on_error, exc, True)
         else:
             self._finish(on_done, result, False)
+
+    def run_io(
+        self, fn: Callable[..., Any], *args: Any, on_done: Callback | None = None, on_error: Callback | None = None
+    ) -> None:
+        self.run_db(fn, *args, on_done=on_done, on_error=on_error)
 
     def shutdown(self) -> None:
         return None
