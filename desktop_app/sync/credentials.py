@@ -62,7 +62,8 @@ class CredentialStore:
         try:
             self._keyring().set_password(SERVICE, credential_key(server_url, username), refresh_token)
         except KeyringError as exc:  # NoKeyringError, PasswordSetError, a locked keyring...
-            return KeyringCheck(False, check.backend, f"{NO_KEYRING_MESSAGE} (The keyring said: {exc}.)")
+            said = str(exc).rstrip(". ")
+            return KeyringCheck(False, check.backend, f"{NO_KEYRING_MESSAGE} (The keyring said: {said}.)")
         return check
 
     def load(self, server_url: str, username: str) -> str | None:
