@@ -223,7 +223,8 @@ class ApiClient:
             raise ProtocolError(f"The server {where} redirects to {target}; use that address instead.")
         if status == 401:
             if login:
-                raise AuthRequired(f"The server refused the user name or password ({(message or 'unauthorized').rstrip('.')}).")
+                said = (message or "unauthorized").rstrip(".")
+                raise AuthRequired(f"The server refused the user name or password ({said}).")
             raise AuthRequired(f"The server ended this session ({message or code or 'unauthorized'}); log in again.")
         if status == 410:
             raise CursorExpired(message or "The server no longer holds the changes since our last sync.")
