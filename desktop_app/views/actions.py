@@ -35,12 +35,30 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("focus_queue", "Focus &queue", "Ctrl+1", "Move the keyboard focus to the queue", None, "View"),
     ActionSpec("focus_detail", "Focus &detail", "Ctrl+2", "Move the keyboard focus to the incident", None, "View"),
     ActionSpec("sync_now", "Sync &now", "F9", "Send your changes and fetch the team's now", "refresh", "Sync"),
-    ActionSpec("sign_in", "Sign &in…", None, "Sign in to the help-desk server to sync with your team", None, "Sync"),
-    ActionSpec("sign_out", "Sign &out", None, "End the session with the server; your changes stay here", None, "Sync"),
-    ActionSpec("sync_outbox", "Out&box…", None, "Changes waiting to be sent, and those already sent", None, "Sync"),
-    ActionSpec("sync_errors", "&Errors…", None, "Changes the server refused: fix and resend, or discard", None, "Sync"),
     ActionSpec(
-        "sync_conflicts", "&Conflicts…", None, "Edits that met another's: keep theirs or restore yours", None, "Sync"
+        "sign_in", "Sign &in…", "Ctrl+Shift+I", "Sign in to the help-desk server to sync with your team", None, "Sync"
+    ),
+    ActionSpec(
+        "sign_out", "Sign &out", "Ctrl+Shift+O", "End the session with the server; your changes stay here", None, "Sync"
+    ),
+    ActionSpec(
+        "sync_outbox", "Out&box…", "Ctrl+Shift+B", "Changes waiting to be sent, and those already sent", None, "Sync"
+    ),
+    ActionSpec(
+        "sync_errors",
+        "&Errors…",
+        "Ctrl+Shift+E",
+        "Changes the server refused: fix and resend, or discard",
+        None,
+        "Sync",
+    ),
+    ActionSpec(
+        "sync_conflicts",
+        "&Conflicts…",
+        "Ctrl+Shift+K",
+        "Edits that met another's: keep theirs or restore yours",
+        None,
+        "Sync",
     ),
     ActionSpec("shortcuts", "&Keyboard shortcuts", "F1", "List every keyboard shortcut", None, "Help"),
     ActionSpec("about", "&About", "Shift+F1", "About this help desk", None, "Help"),
