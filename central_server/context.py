@@ -6,8 +6,9 @@ number of processes can serve one PostgreSQL.
 
 from __future__ import annotations
 
+import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
@@ -29,6 +30,8 @@ class ServerContext:
     server_id: uuid.UUID
     passwords: PasswordHasher
     _dummy_password_hash: str | None = None
+    # SQLite has one writer at a time: this process's writers queue here (see services/transaction.py).
+    sqlite_writer: threading.RLock = field(default_factory=threading.RLock)
 
     @property
     def dummy_password_hash(self) -> str:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from central_server.domain.enums import Role
 from central_server.domain.errors import PermissionDeniedError
 
+SELF_EDITABLE_AGENT_FIELDS = frozenset({"name", "email"})
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -39,14 +41,16 @@ def can_see(
 
 
 def check_reassign(actor: Actor, current: Assignment, target: Assignment) -> None:
-    """Supervisors/admins: anything. Agents/technicians: *take* unassigned work of their groups, *release* their own."""
+    """Supervisors/admins: anything. Agents/technicians: *take* unassigned work of their groups, *release* their
+    own, or *route* an incident nobody is assigned to into another group (the caller checked they can see it)."""
     if actor.role.manages_assignments:
         return
-    if is_take(actor, current, target) or is_release(actor, current, target):
+    if is_take(actor, current, target) or is_release(actor, current, target) or is_route(current, target):
         return
     raise PermissionDeniedError(
-        f"A {actor.role.value} may only take an unassigned incident of their groups (or without a group) "
-        "or release one assigned to themselves; ask a supervisor to reassign it."
+        f"A {actor.role.value} may only take an unassigned incident of their groups (or without a group), "
+        "release one assigned to themselves, or change the group of one nobody is assigned to; "
+        "ask a supervisor to assign it to someone else."
     )
 
 
@@ -59,6 +63,24 @@ def is_take(actor: Actor, current: Assignment, target: Assignment) -> bool:
 
 def is_release(actor: Actor, current: Assignment, target: Assignment) -> bool:
     return current.assignee_id == actor.id and target.assignee_id is None and target.group_id == current.group_id
+
+
+def is_route(current: Assignment, target: Assignment) -> bool:
+    """Set, change or clear the group of an incident nobody is assigned to, naming no person."""
+    return current.assignee_id is None and target.assignee_id is None
+
+
+def check_update_agent(actor: Actor, agent_id: uuid.UUID, fields: set[str]) -> None:
+    """Anyone may change their own name and e-mail (the client's "rename me"); everything else is an admin's."""
+    if actor.is_admin:
+        return
+    if agent_id != actor.id:
+        raise PermissionDeniedError("Only an admin may change another user; you may change your own name and e-mail.")
+    others = sorted(fields - SELF_EDITABLE_AGENT_FIELDS)
+    if others:
+        raise PermissionDeniedError(
+            f"Only an admin may change {', '.join(others)}; you may change your own name and e-mail."
+        )
 
 
 def check_create_assignment(actor: Actor, target: Assignment) -> None:

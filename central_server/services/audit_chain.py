@@ -103,8 +103,7 @@ def append_entry(session: Session, record: LogRecord) -> MutationLogEntry:
         hash="",
     )
     entry.hash = chain_hash(prev_hash, entry_document(entry))
-    session.add(entry)
-    session.flush()
+    session.add(entry)  # written with the rest of the transaction at commit
     return entry
 
 

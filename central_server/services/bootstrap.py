@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from central_server.context import ServerContext
 from central_server.domain.permissions import Actor
@@ -98,7 +98,7 @@ def _page_of(
     if kind == "reporter":
         return [(r.id, reporter_data(r)) for r in session.scalars(_keyset(select(Reporter), Reporter, after, limit))]
     if kind == "incident":
-        query = select(Incident).where(visible_incidents(actor))
+        query = select(Incident).where(visible_incidents(actor)).options(defer(Incident.field_stamps))
         return [(i.id, incident_data(i)) for i in session.scalars(_keyset(query, Incident, after, limit))]
     if kind == "note":
         query = select(Note).join(Incident, Note.incident_id == Incident.id).where(visible_incidents(actor))

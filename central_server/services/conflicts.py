@@ -13,6 +13,7 @@ from central_server.domain.hlc import server_hlc
 from central_server.domain.incident_fields import UPDATABLE
 from central_server.domain.merge import Stamp
 from central_server.domain.permissions import Actor
+from central_server.domain.priority import PRIORITY_GROUP, as_dict, consistent, group_stamp
 from central_server.models import Conflict, Incident
 from central_server.services.audit_chain import LogRecord, append_entry
 from central_server.services.errors import RequestRefusedError, forbidden, not_found
@@ -44,11 +45,13 @@ def resolve_conflict(
             if conflict.resolution == resolution.resolution:
                 return conflict_record(conflict)  # a retried request
             raise RequestRefusedError(409, "already_resolved", f"This conflict was resolved: {conflict.resolution}.")
+        race = _same_race(unit, conflict)
         if resolution.resolution == "restored_mine":
-            _restore_mine(unit, ctx, actor, conflict)
-        conflict.resolved_at = unit.now
-        conflict.resolution = resolution.resolution
-        unit.changed("conflict", conflict.id)
+            _restore_mine(unit, ctx, actor, conflict, race)
+        for row in race:
+            row.resolved_at = unit.now
+            row.resolution = resolution.resolution
+            unit.changed("conflict", row.id)
         append_entry(
             unit.session,
             LogRecord(
@@ -58,13 +61,31 @@ def resolve_conflict(
                 mutation_id=conflict.mutation_id,
                 entity_id=conflict.incident_id,
                 user_id=actor.id,
-                reason=f"field {conflict.field}",
+                reason=f"field {', '.join(row.field for row in race)}",
             ),
         )
         return conflict_record(conflict)
 
 
-def _restore_mine(unit: WriteUnit, ctx: ServerContext, actor: Actor, conflict: Conflict) -> None:
+def _same_race(unit: WriteUnit, conflict: Conflict) -> list[Conflict]:
+    """The conflict, and for a priority-group field its unresolved siblings from the same race (one record per
+    differing group field, written together): the group is resolved, and restored, as a unit."""
+    if conflict.field not in PRIORITY_GROUP:
+        return [conflict]
+    siblings = unit.session.scalars(
+        select(Conflict).where(
+            Conflict.incident_id == conflict.incident_id,
+            Conflict.user_id == conflict.user_id,
+            Conflict.mutation_id == conflict.mutation_id,
+            Conflict.created_at == conflict.created_at,
+            Conflict.field.in_(PRIORITY_GROUP),
+            Conflict.resolved_at.is_(None),
+        )
+    )
+    return sorted({conflict, *siblings}, key=lambda row: PRIORITY_GROUP.index(row.field))
+
+
+def _restore_mine(unit: WriteUnit, ctx: ServerContext, actor: Actor, conflict: Conflict, race: list[Conflict]) -> None:
     incident = unit.session.get(Incident, conflict.incident_id)
     if incident is None:
         raise not_found("The incident of this conflict is gone.")
@@ -73,10 +94,15 @@ def _restore_mine(unit: WriteUnit, ctx: ServerContext, actor: Actor, conflict: C
     if Status(incident.status).is_read_only:
         raise RequestRefusedError(409, "read_only", f"The incident is {incident.status}; reopen it first.")
     try:
-        value = UPDATABLE[conflict.field](conflict.field, conflict.mine)
+        values = {row.field: UPDATABLE[row.field](row.field, row.mine) for row in race}
     except RejectionError as exc:
         raise RequestRefusedError(422, "validation_error", exc.reason) from exc
-    current = Stamp.from_json(incident.field_stamps.get(conflict.field))
+    fields = list(values)
+    if conflict.field in PRIORITY_GROUP:
+        # The losing group over the current one, made consistent: never a priority without its reason.
+        fields = list(PRIORITY_GROUP)
+        values = as_dict(consistent({name: getattr(incident, name) for name in PRIORITY_GROUP} | values))
+    current = group_stamp(Stamp.from_json(incident.field_stamps.get(name)) for name in fields)
     # A server-made write that is later than the value it replaces, even one from a fast device clock.
     stamp = Stamp(
         hlc=server_hlc(unit.now, after=current.hlc),
@@ -87,6 +113,7 @@ def _restore_mine(unit: WriteUnit, ctx: ServerContext, actor: Actor, conflict: C
     editor = IncidentEditor(
         unit, incident, actor_id=actor.id, mutation_id=conflict.mutation_id, device_time=unit.now, stamp=stamp
     )
-    if not editor.set(conflict.field, value):
-        editor.restamp(conflict.field, stamp)
+    for name in fields:
+        editor.set(name, values[name])
+        editor.restamp(name, stamp)
     editor.finish()

@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, load_only
 
 from central_server.context import ServerContext
 from central_server.domain.permissions import Actor
@@ -43,6 +43,11 @@ from central_server.services.transaction import current_counter, read_session, w
 from central_server.services.visibility import incident_visible
 from sync_protocol.schemas import Change as WireChange
 from sync_protocol.schemas import PullResponse
+
+# The per-field write stamps never go on the wire (and are the largest column to decode); a note's or
+# audit entry's incident is needed for its visibility only.
+WIRE_INCIDENT = defer(Incident.field_stamps)
+VISIBILITY_ONLY = load_only(Incident.group_id, Incident.assignee_id, Incident.created_by_id)
 
 
 def cursor_expired(detail: str) -> RequestRefusedError:
@@ -112,10 +117,11 @@ def render_changes(session: Session, actor: Actor, rows: list[Change]) -> list[W
 def _load(session: Session, actor: Actor, ids: dict[str, list[uuid.UUID]]) -> dict[str, dict[uuid.UUID, Any]]:
     """Current state of every entity named, None-free: a missing or invisible one becomes a tombstone."""
     out: dict[str, dict[uuid.UUID, Any]] = defaultdict(dict)
-    incidents = {i.id: i for i in _by_ids(session, Incident, ids.get("incident", []))}
+    incidents = {i.id: i for i in _by_ids(session, Incident, ids.get("incident", []), WIRE_INCIDENT)}
     notes = _by_ids(session, Note, ids.get("note", []))
     events = _by_ids(session, AuditEvent, ids.get("audit", []))
-    parents = {i.id: i for i in _by_ids(session, Incident, [c.incident_id for c in (*notes, *events)])}
+    parent_ids = [c.incident_id for c in (*notes, *events) if c.incident_id not in incidents]
+    parents = {i.id: i for i in _by_ids(session, Incident, parent_ids, VISIBILITY_ONLY)}
 
     def visible(incident_id: uuid.UUID) -> bool:
         incident = incidents.get(incident_id) or parents.get(incident_id)
@@ -136,11 +142,12 @@ def _load(session: Session, actor: Actor, ids: dict[str, list[uuid.UUID]]) -> di
     return out
 
 
-def _by_ids(session: Session, model: Any, ids: list[uuid.UUID]) -> list[Any]:
+def _by_ids(session: Session, model: Any, ids: list[uuid.UUID], *options: Any) -> list[Any]:
     if not ids:
         return []
     unique = list(dict.fromkeys(ids))
     found: list[Any] = []
     for start in range(0, len(unique), 500):  # keep IN lists within every backend's parameter limit
-        found.extend(session.scalars(select(model).where(model.id.in_(unique[start : start + 500]))))
+        query = select(model).where(model.id.in_(unique[start : start + 500])).options(*options)
+        found.extend(session.scalars(query))
     return found

@@ -35,6 +35,11 @@ def push(ctx: ServerContext, actor: Actor, request: PushRequest) -> PushResponse
 
 
 def _client_last_seq(ctx: ServerContext, actor: Actor, client_id: uuid.UUID) -> int:
+    # Read first: only a client's first push needs a write (its row), and so the write lock.
+    with read_session(ctx) as session:
+        client = session.get(Client, client_id)
+        if client is not None and client.user_id == actor.id:
+            return client.last_seq
     with write_unit(ctx, serialise=False) as unit:
         return owned_client(unit.session, client_id, actor, unit.now).last_seq
 

@@ -106,10 +106,14 @@ def memberships(session: Session, *, group_ids: list[uuid.UUID] | None = None, u
 
 
 def users_data(session: Session, users: list[User]) -> dict[uuid.UUID, dict[str, Any]]:
+    if not users:
+        return {}  # no membership query for a pull that carries no user
     _, by_user = memberships(session, user_ids=[u.id for u in users])
     return {u.id: user_data(u, by_user.get(u.id, [])) for u in users}
 
 
 def groups_data(session: Session, groups: list[Group]) -> dict[uuid.UUID, dict[str, Any]]:
+    if not groups:
+        return {}
     by_group, _ = memberships(session, group_ids=[g.id for g in groups])
     return {g.id: group_data(g, by_group.get(g.id, [])) for g in groups}

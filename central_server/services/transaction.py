@@ -64,14 +64,29 @@ class WriteUnit:
 
 @contextmanager
 def write_unit(ctx: ServerContext, *, serialise: bool = True) -> Iterator[WriteUnit]:
-    """A write transaction; ``serialise=False`` for auth bookkeeping that touches no synced state."""
-    with ctx.sessions() as session, session.begin():
+    """A write transaction; ``serialise=False`` for auth bookkeeping that touches no synced state.
+
+    On SQLite the process's writers first queue on a lock: SQLite admits one writer anyway, and a
+    writer refused by BEGIN IMMEDIATE waits in SQLite's busy handler, which sleeps in growing steps
+    (up to 100 ms) however soon the lock frees: under many concurrent clients that, not the work, made
+    the latency. The busy timeout still covers writers in other processes (the CLI).
+    """
+    with _sqlite_writer(ctx), ctx.sessions() as session, session.begin():
         session.connection(execution_options={BEGIN_IMMEDIATE: True})
         if serialise:
             session.execute(select(Counter.value).where(Counter.name == CHANGES_COUNTER).with_for_update())
         unit = WriteUnit(session, ctx.clock())
         yield unit
         unit.publish()
+
+
+@contextmanager
+def _sqlite_writer(ctx: ServerContext) -> Iterator[None]:
+    if not ctx.settings.is_sqlite:
+        yield
+        return
+    with ctx.sqlite_writer:
+        yield
 
 
 @contextmanager

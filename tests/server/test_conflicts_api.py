@@ -88,3 +88,30 @@ def test_only_the_owner_resolves_and_a_second_resolution_is_refused(server):
     assert first.status_code == retried.status_code == 200
     assert changed_mind.status_code == 409
     assert changed_mind.json()["detail"]["code"] == "already_resolved"
+
+
+def test_restoring_one_field_of_a_priority_group_race_restores_the_whole_losing_group(server):
+    alice = server.user_client("agent")
+    bob = server.user_client("agent")
+    incident_id, _ = alice.create_incident()
+    start = {"impact": 2, "urgency": 2, "priority": "P3", "priority_override_reason": None}
+    alice.update(incident_id, {"priority": "P1", "priority_override_reason": "VIP caller"}, start, hlc=LATE)
+    bob.update(incident_id, {"impact": 3, "priority": "P4"}, start, hlc=EARLY)
+    records = {c["field"]: c for c in bob.get("/sync/conflicts").json()}
+
+    response = _resolve(bob, records["impact"]["id"], "restored_mine")
+
+    assert response.status_code == 200
+    assert set(records) == {"impact", "priority", "priority_override_reason"}
+    state = alice.incident(incident_id)
+    # Bob's whole group, consistent: not his impact under Alice's override.
+    assert {k: state[k] for k in start} == {
+        "impact": 3,
+        "urgency": 2,
+        "priority": "P4",
+        "priority_override_reason": None,
+    }
+    assert bob.get("/sync/conflicts").json() == []  # the siblings were resolved with it
+    changes, _ = bob.pull_all()
+    resolved = {c["data"]["field"]: c["data"]["resolution"] for c in changes if c["entity"] == "conflict"}
+    assert resolved == dict.fromkeys(records, "restored_mine")

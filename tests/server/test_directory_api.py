@@ -75,6 +75,37 @@ def test_groups_members_and_agents_are_admin_only(server, role):
     assert server.login_response("nia").status_code == 401  # no password until an admin sets one
 
 
+@pytest.mark.parametrize("role", ["agent", "technician", "supervisor"])
+def test_anyone_renames_themselves_but_nobody_else_and_never_their_role(server, role):
+    me = server.user_client(role)
+    colleague = server.user_client("agent")
+
+    renamed = me.push_one("update_agent", me.user_id, {"name": "Nia Field", "email": "nia@example.com"})
+    promote = me.push_one("update_agent", me.user_id, {"name": "Nia Field", "role": "admin"})
+    regroup = me.push_one("update_agent", me.user_id, {"group_ids": []})
+    other = me.push_one("update_agent", colleague.user_id, {"name": "Not you"})
+
+    assert renamed["outcome"] == "applied"
+    assert [(r["outcome"], r["code"]) for r in (promote, regroup, other)] == [("rejected", "permission_denied")] * 3
+    assert "role" in promote["reason"]
+    changes, _ = colleague.pull_all()
+    mine = [c["data"] for c in changes if c["entity"] == "user" and c["entity_id"] == str(me.user_id)][-1]
+    assert (mine["name"], mine["email"], mine["role"]) == ("Nia Field", "nia@example.com", role)
+    assert server.login(me.username).tokens["user"]["name"] == "Nia Field"
+
+
+def test_an_admin_renames_anyone_and_role_changes_are_not_an_update_agent_field(server):
+    admin = server.user_client("admin")
+    agent = server.user_client("agent")
+
+    renamed = admin.push_one("update_agent", agent.user_id, {"name": "Renamed by admin"})
+    role = admin.push_one("update_agent", agent.user_id, {"role": "supervisor"})
+
+    assert renamed["outcome"] == "applied"
+    assert (role["outcome"], role["code"]) == ("rejected", "validation_error")
+    assert server.login(agent.username).tokens["user"]["name"] == "Renamed by admin"
+
+
 def test_sql_and_python_visibility_agree(server):
     boss = server.user_client("supervisor")
     agent = server.user_client("agent", groups=["Service Desk"])

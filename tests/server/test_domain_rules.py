@@ -9,7 +9,14 @@ import pytest
 from central_server.domain import enums as server_enums
 from central_server.domain import incident_fields
 from central_server.domain.errors import InvalidTransitionError, InvalidValueError, PermissionDeniedError
-from central_server.domain.permissions import Actor, Assignment, can_see, check_create_assignment, check_reassign
+from central_server.domain.permissions import (
+    Actor,
+    Assignment,
+    can_see,
+    check_create_assignment,
+    check_reassign,
+    check_update_agent,
+)
 from central_server.domain.status_machine import TRANSITIONS as SERVER_TRANSITIONS
 from central_server.domain.status_machine import check_transition
 from desktop_app.domain import enums as client_enums
@@ -88,6 +95,11 @@ RELEASE = (Assignment(MY_GROUP, ME), Assignment(MY_GROUP, None))
 RELEASE_ELSEWHERE = (Assignment(MY_GROUP, ME), Assignment(OTHER_GROUP, None))
 GIVE_TO_OTHER = (Assignment(MY_GROUP, None), Assignment(MY_GROUP, OTHER))
 MOVE_GROUP = (Assignment(MY_GROUP, None), Assignment(OTHER_GROUP, None))
+ROUTE_UNGROUPED = (Assignment(None, None), Assignment(OTHER_GROUP, None))
+UNROUTE = (Assignment(MY_GROUP, None), Assignment(None, None))
+MOVE_ASSIGNED = (Assignment(MY_GROUP, OTHER), Assignment(OTHER_GROUP, OTHER))
+MOVE_MY_OWN = (Assignment(MY_GROUP, ME), Assignment(OTHER_GROUP, ME))
+ROUTE_AND_GIVE = (Assignment(MY_GROUP, None), Assignment(OTHER_GROUP, OTHER))
 CASES = {
     "take": TAKE,
     "take_ungrouped": TAKE_UNGROUPED,
@@ -97,8 +109,14 @@ CASES = {
     "release_elsewhere": RELEASE_ELSEWHERE,
     "give_to_other": GIVE_TO_OTHER,
     "move_group": MOVE_GROUP,
+    "route_ungrouped": ROUTE_UNGROUPED,
+    "unroute": UNROUTE,
+    "move_assigned": MOVE_ASSIGNED,
+    "move_my_own": MOVE_MY_OWN,
+    "route_and_give": ROUTE_AND_GIVE,
 }
-ALLOWED_FOR_STAFF = {"take", "take_ungrouped", "release"}
+# v1.1: the group of an incident nobody is assigned to is anyone's to route (visibility is checked by the caller).
+ALLOWED_FOR_STAFF = {"take", "take_ungrouped", "release", "move_group", "route_ungrouped", "unroute"}
 
 
 @pytest.mark.parametrize("role", ["agent", "technician", "supervisor", "admin"])
@@ -130,3 +148,23 @@ def test_assignment_in_a_new_incident(role, target, allowed):
     else:
         with pytest.raises(PermissionDeniedError):
             check_create_assignment(_actor(role), target)
+
+
+@pytest.mark.parametrize("role", ["agent", "technician", "supervisor", "admin"])
+@pytest.mark.parametrize(
+    ("whom", "fields", "allowed_for_staff"),
+    [
+        ("self", {"name"}, True),
+        ("self", {"name", "email"}, True),
+        ("self", {"role"}, False),
+        ("self", {"name", "group_ids"}, False),
+        ("other", {"name"}, False),
+    ],
+)
+def test_update_agent_rules(role, whom, fields, allowed_for_staff):
+    agent_id = ME if whom == "self" else OTHER
+    if role == "admin" or allowed_for_staff:
+        check_update_agent(_actor(role), agent_id, fields)
+    else:
+        with pytest.raises(PermissionDeniedError, match="Only an admin"):
+            check_update_agent(_actor(role), agent_id, fields)

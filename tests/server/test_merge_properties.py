@@ -8,6 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from central_server.domain.merge import FieldState, FieldWrite, MergeKind, Stamp, merge_field
+from central_server.domain.priority import DEFAULT_MATRIX, PRIORITY_GROUP, as_dict, is_override, merge_group
 
 values = st.sampled_from(["a", "b", "c", None, 1, 2])
 hlcs = st.integers(min_value=0, max_value=50).map(lambda ms: f"{1_700_000_000_000 + ms:015d}-{ms % 3:06d}")
@@ -73,3 +74,52 @@ def test_a_stale_write_conflicts_and_the_higher_stamp_wins():
     assert merge_field(server, earlier).kind == MergeKind.THEIRS_WON
     assert merge_field(server, earlier).state == server
     assert merge_field(server, tie).kind == MergeKind.MINE_WON  # ties: the higher client id string
+
+
+# --- the priority group: impact, urgency, priority, override reason as one unit ---------------------
+
+levels = st.sampled_from([1, 2, 3])
+groups = st.fixed_dictionaries(
+    {
+        "impact": levels,
+        "urgency": levels,
+        "priority": st.sampled_from(["P1", "P2", "P3", "P4", "P5"]),
+        "priority_override_reason": st.sampled_from([None, "VIP", "outage"]),
+    }
+)
+# What a client sends: some of the four changed (the rest unchanged from its base).
+edits = st.tuples(groups, st.sets(st.sampled_from(PRIORITY_GROUP), min_size=1))
+
+
+def _apply_group(state: tuple[dict, Stamp], base: dict, writes: list[tuple[dict, Stamp]]) -> tuple[object, object]:
+    current, stamp = state
+    for value, write_stamp in writes:
+        result = merge_group(current, stamp, base, value, write_stamp)
+        current, stamp = as_dict(result.state.value), result.state.stamp
+    return tuple(current.values()), stamp.key()
+
+
+@given(
+    start=groups,
+    origin=stamps,
+    writes=st.lists(st.tuples(edits, stamps), min_size=1, max_size=4, unique_by=lambda w: w[1].key()),
+)
+def test_concurrent_priority_group_writes_converge_and_stay_consistent(start, origin, writes):
+    concurrent = [({**start, **{k: edit[k] for k in changed}}, stamp) for (edit, changed), stamp in writes]
+    outcomes = {_apply_group((start, origin), start, list(order)) for order in itertools.permutations(concurrent)}
+
+    assert len(outcomes) == 1
+    final = dict(zip(PRIORITY_GROUP, outcomes.pop()[0], strict=True))
+    if final != start:  # every write the server made is consistent
+        assert is_override(final["priority_override_reason"]) or (
+            final["priority"] == DEFAULT_MATRIX[(final["impact"], final["urgency"])]
+        )
+
+
+@given(start=groups, origin=stamps, edit=edits, stamp=stamps)
+def test_a_group_write_against_the_current_group_is_applied_whatever_its_clock(start, origin, edit, stamp):
+    value, changed = edit
+    result = merge_group(start, origin, start, {**start, **{k: value[k] for k in changed}}, stamp)
+
+    assert not result.is_conflict
+    assert result.kind in (MergeKind.NO_OP, MergeKind.APPLIED)

@@ -76,9 +76,11 @@ def test_conflicts_are_pulled_only_by_the_user_they_concern(server):
     alice_changes, alice_cursor = alice.pull_all()
     bob_changes, bob_cursor = bob.pull_all()
 
-    assert [c for c in alice_changes if c["entity"] == "conflict"] == []
-    [conflict] = [c for c in bob_changes if c["entity"] == "conflict"]
-    assert conflict["data"]["mine"] == "B"
+    # Both sides are told (v1.1), each only their own record: Alice's value stood, Bob's lost.
+    [alices] = [c["data"] for c in alice_changes if c["entity"] == "conflict"]
+    [bobs] = [c["data"] for c in bob_changes if c["entity"] == "conflict"]
+    assert (alices["user_id"], alices["mine"], alices["winner"]) == (str(alice.user_id), "A", "mine")
+    assert (bobs["user_id"], bobs["mine"], bobs["winner"]) == (str(bob.user_id), "B", "theirs")
     assert alice_cursor == bob_cursor  # skipped rows still move the cursor
 
 
@@ -154,3 +156,31 @@ def test_a_made_up_page_token_is_refused(server):
 
     assert response.status_code == 422
     assert response.json()["detail"]["code"] == "validation_error"
+
+
+def test_audit_entries_carry_the_mutation_id_and_field_so_a_client_can_replace_its_own(server):
+    agent = server.user_client("agent")
+    incident_id, _ = agent.create_incident(title="Old")
+    _, cursor = agent.pull_all()
+    update = agent.mutation(
+        "update_fields", incident_id, {"title": "New", "urgency": 1}, {"title": "Old", "urgency": 2, "version": 1}
+    )
+    agent.push(update)
+
+    changes, _ = agent.pull_all(cursor)
+    bootstrap = agent.get("/sync/bootstrap", limit=1000).json()["entities"]
+
+    pulled = sorted(
+        (c["data"]["mutation_id"], c["data"]["field"], c["data"]["new_value"])
+        for c in changes
+        if c["entity"] == "audit"
+    )
+    # One entry per (mutation_id, field); the priority the group moved with urgency is the server's own entry.
+    assert pulled == [
+        (update["mutation_id"], "priority", "P2"),
+        (update["mutation_id"], "title", "New"),
+        (update["mutation_id"], "urgency", "1"),
+    ]
+    booted = {(e["data"]["mutation_id"], e["data"]["field"]) for e in bootstrap if e["entity"] == "audit"}
+    assert {(m, f) for m, f, _ in pulled} <= booted
+    assert all(e["data"]["mutation_id"] for e in bootstrap if e["entity"] == "audit")  # "created" too

@@ -17,7 +17,7 @@ from central_server.domain.incident_fields import (
     parse_fields,
     text,
 )
-from central_server.domain.permissions import check_admin
+from central_server.domain.permissions import check_admin, check_update_agent
 from central_server.models import Category, Group, Reporter, User, group_members
 from central_server.services.mutations.scope import (
     Applied,
@@ -42,6 +42,7 @@ AGENT_PAYLOAD = {
     "username": text(NAME_MAX, required=True),
     "email": text(EMAIL_MAX),
 }
+AGENT_UPDATE_PAYLOAD = {"name": text(NAME_MAX, required=True), "email": text(EMAIL_MAX)}
 CATEGORY_PAYLOAD = {"path": text(PATH_MAX, required=True), "parent_id": optional_uuid}
 
 
@@ -188,14 +189,14 @@ def create_agent(scope: MutationScope) -> Applied:
 
 
 def update_agent(scope: MutationScope) -> Applied:
-    check_admin(scope.actor, "change agents")
+    """Name and e-mail: an admin's for anyone, and everyone's for themselves (role and groups stay with admins)."""
     session = scope.session
-    user = session.get(User, resolve_alias(session, "user", scope.mutation.entity_id))
+    agent_id = resolve_alias(session, "user", scope.mutation.entity_id)
+    check_update_agent(scope.actor, agent_id, set(scope.mutation.payload))
+    user = session.get(User, agent_id)
     if user is None:
         raise NotFoundError("That agent is not on the server.")
-    values = parse_fields(
-        scope.mutation.payload, {"name": text(NAME_MAX, required=True), "email": text(EMAIL_MAX)}, what="update_agent"
-    )
+    values = parse_fields(scope.mutation.payload, AGENT_UPDATE_PAYLOAD, what="update_agent")
     changed = False
     for name, value in values.items():
         if getattr(user, name) != value:

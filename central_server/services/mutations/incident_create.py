@@ -11,6 +11,7 @@ from central_server.domain.enums import Status
 from central_server.domain.errors import InvalidValueError, NotFoundError
 from central_server.domain.incident_fields import CREATABLE, CREATE_DEFAULTS, CREATE_REQUIRED, parse_fields
 from central_server.domain.permissions import Assignment, check_create_assignment
+from central_server.domain.priority import as_dict, consistent
 from central_server.models import Category, Group, Incident, Reporter, User
 from central_server.services.mutations.incident_editor import IncidentEditor
 from central_server.services.mutations.scope import Applied, MutationScope, resolve_alias
@@ -61,6 +62,9 @@ def create_incident(scope: MutationScope) -> Applied:
     if values["status"] not in (Status.NEW, Status.ASSIGNED):
         raise InvalidValueError(f"A new incident is new or assigned, not {values['status']}.")
     adopted = resolve_references(session, values)
+    priority = as_dict(consistent(values))["priority"]
+    if priority != values["priority"]:
+        values["priority"] = adopted["priority"] = priority  # the matrix's, unless an override reason is given
     group_id, assignee_id = values.get("group_id"), values.get("assignee_id")
     check_assignment_targets(session, group_id, assignee_id)
     check_create_assignment(scope.actor, Assignment(group_id=group_id, assignee_id=assignee_id))

@@ -94,7 +94,9 @@ def reassign(scope: MutationScope) -> Applied:
 
 
 def add_note(scope: MutationScope) -> Applied:
-    incident = load_incident(scope, writable=True)
+    # A technician's notes survive a supervisor moving the incident away while they were offline: whoever
+    # created it, was ever its assignee or wrote a note on it may still add notes (not on closed/canceled).
+    incident = load_incident(scope, writable=True, involved_may=True)
     payload = scope.mutation.payload
     require_payload_keys(payload, "note_id", "kind", "body")
     values = parse_fields(

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from central_server.domain.enums import Status
 from central_server.domain.errors import InvalidValueError, NotFoundError, PermissionDeniedError
 from central_server.domain.merge import Stamp
 from central_server.domain.permissions import Actor, can_see
-from central_server.models import IdAlias, Incident
+from central_server.models import AuditEvent, IdAlias, Incident, Note
 from central_server.services.transaction import WriteUnit
 from sync_protocol.schemas import FieldConflict, Mutation
 
@@ -81,18 +81,39 @@ def require_payload_keys(payload: dict[str, Any], *names: str) -> None:
         raise InvalidValueError(f"The payload lacks {', '.join(missing)}.")
 
 
-def load_incident(scope: MutationScope, *, writable: bool) -> Incident:
-    """The target incident, if it exists, the actor may see it and (``writable``) it is not closed or canceled."""
+def load_incident(scope: MutationScope, *, writable: bool, involved_may: bool = False) -> Incident:
+    """The target incident, if it exists, the actor may see it and (``writable``) it is not closed or canceled.
+
+    ``involved_may``: a user who cannot see it any more but worked on it (see ``was_involved``) may too.
+    """
     incident = scope.session.get(Incident, scope.mutation.entity_id)
     if incident is None:
         raise NotFoundError("There is no such incident on the server.")
-    if not can_see(
+    visible = can_see(
         scope.actor,
         group_id=incident.group_id,
         assignee_id=incident.assignee_id,
         created_by_id=incident.created_by_id,
-    ):
+    )
+    if not visible and not (involved_may and was_involved(scope.session, scope.actor.id, incident)):
         raise PermissionDeniedError(f"INC-{incident.number:06d} is outside your groups; you cannot change it.")
     if writable and Status(incident.status).is_read_only:
         raise InvalidValueError(f"INC-{incident.number:06d} is {incident.status}: it is read-only until reopened.")
     return incident
+
+
+def was_involved(session: Session, user_id: uuid.UUID, incident: Incident) -> bool:
+    """Created it, was ever its assignee (its audit names them on either side of an assignee change), or wrote
+    a note on it: what lets a technician's offline notes land after a supervisor moved the incident away."""
+    if user_id in (incident.created_by_id, incident.assignee_id):
+        return True
+    as_text = str(user_id)
+    assignee_change = select(AuditEvent.id).where(
+        AuditEvent.incident_id == incident.id,
+        AuditEvent.field == "assignee_id",
+        or_(AuditEvent.old_value == as_text, AuditEvent.new_value == as_text),
+    )
+    authored = select(Note.id).where(Note.incident_id == incident.id, Note.author_id == user_id)
+    return session.execute(assignee_change.limit(1)).first() is not None or (
+        session.execute(authored.limit(1)).first() is not None
+    )
