@@ -30,6 +30,7 @@ from desktop_app.services.numbering import next_incident_number
 from desktop_app.services.reporter_service import add_reporter
 from desktop_app.services.transaction import ServiceBase, ServiceEnv, WriteScope
 
+PRIORITY_GROUP = frozenset({"impact", "urgency", "priority", "priority_override_reason"})
 # An incident time this far in the future is a typo, not a report.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 OPEN_STATUSES = tuple(s.value for s in Status if s.is_open)
@@ -166,8 +167,13 @@ class IncidentService(ServiceBase):
             changed = {k: v for k, v in new_values.items() if getattr(incident, k) != v}
             if not changed:
                 return Result(load_detail(scope.session, incident), scope.change_set())
-            base = {k: getattr(incident, k) for k in changed}
-            mutation_id = scope.enqueue("update_fields", incident.id, changed, base | {"version": incident.version})
+            payload = dict(changed)
+            if PRIORITY_GROUP & changed.keys():
+                # The server merges impact, urgency and priority as one field (PROTOCOL.md v1.1):
+                # send the whole group, and its base, whenever any part of it changes.
+                payload.update({k: new_values[k] for k in sorted(PRIORITY_GROUP)})
+            base = {k: getattr(incident, k) for k in payload}
+            mutation_id = scope.enqueue("update_fields", incident.id, payload, base | {"version": incident.version})
             for key, value in changed.items():
                 scope.audit(incident.id, key, base[key], value, mutation_id)
                 setattr(incident, key, value)

@@ -6,6 +6,7 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -534,3 +535,25 @@ def test_list_recent_pages_give_each_incident_once_newest_first(
         context.incidents.summaries([made[0].id, made[1].id])
         == [s for s in seen if s.id in {made[0].id, made[1].id}][::-1]
     )
+
+
+def test_a_change_to_impact_sends_the_whole_priority_group_with_its_base(
+    context: AppContext, make_incident: Callable[..., Any]
+) -> None:
+    """The server merges impact, urgency, priority and the override reason as one field."""
+    detail = make_incident("Scanner on floor 2 offline", impact=3, urgency=3)
+    context.incidents.update(detail.id, IncidentPatch(impact=1))
+    with context.engine.connect() as connection:
+        payload, base = connection.exec_driver_sql(
+            "SELECT payload, base FROM outbox WHERE name = 'update_fields' ORDER BY seq DESC LIMIT 1"
+        ).one()
+    payload, base = json.loads(payload), json.loads(base)
+    assert payload == {"impact": 1, "urgency": 3, "priority": "P3", "priority_override_reason": None}
+    assert {k: base[k] for k in payload} == {
+        "impact": 3,
+        "urgency": 3,
+        "priority": "P5",
+        "priority_override_reason": None,
+    }
+    history = [e.field for e in context.incidents.get(detail.id).history]
+    assert "urgency" not in history, "only what changed is audited"
