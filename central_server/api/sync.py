@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from central_server.api.deps import ActorDep, ContextDep
 from central_server.services import bootstrap, conflicts, numbering, pull, push
@@ -22,10 +25,36 @@ from sync_protocol.schemas import (
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
+# --- a fault-injection hook for the end-to-end tests (tests/e2e) ---------------------------------
+# Off unless HELPDESK_SERVER_FAULT is set. With HELPDESK_SERVER_FAULT=crash_after_commit and
+# HELPDESK_SERVER_FAULT_AFTER=N (default 1), the process ends with os._exit(1) right after the N-th
+# push that carried mutations has committed them (each in its own transaction, with its stored
+# result and last_seq), and BEFORE the response is sent: the "answer lost after commit" case that
+# PROTOCOL.md "Push" answers with the stored results on the client's retry. Never set it in production.
+FAULT_ENV = "HELPDESK_SERVER_FAULT"
+FAULT_AFTER_ENV = "HELPDESK_SERVER_FAULT_AFTER"
+CRASH_AFTER_COMMIT = "crash_after_commit"
+_fault_lock = threading.Lock()  # push runs on the thread pool; the count is per process
+
+
+def _after_push_committed(request: Request) -> None:
+    if os.environ.get(FAULT_ENV) != CRASH_AFTER_COMMIT:
+        return
+    with _fault_lock:
+        done = getattr(request.app.state, "fault_pushes_committed", 0) + 1
+        request.app.state.fault_pushes_committed = done
+        if done >= int(os.environ.get(FAULT_AFTER_ENV) or 1):
+            sys.stderr.write(f"{FAULT_ENV}={CRASH_AFTER_COMMIT}: exiting after committed push {done}\n")
+            sys.stderr.flush()
+            os._exit(1)
+
 
 @router.post("/push", responses={409: {"description": "seq_gap: resend from last_seq + 1"}})
-def push_mutations(body: PushRequest, ctx: ContextDep, actor: ActorDep) -> PushResponse:
-    return push.push(ctx, actor, body)
+def push_mutations(body: PushRequest, ctx: ContextDep, actor: ActorDep, request: Request) -> PushResponse:
+    response = push.push(ctx, actor, body)
+    if body.mutations:
+        _after_push_committed(request)
+    return response
 
 
 @router.get("/pull", responses={410: {"description": "cursor_expired: bootstrap again, keep the outbox"}})
