@@ -158,7 +158,9 @@ def test_fix_and_resend_a_refused_field_update(qtbot: QtBot, context: AppContext
     assert errors_view.model.rowCount() == 1
     assert "Title too short" in errors_view.reason.text()
     assert errors_view.resend_button.text() == "Fix and &resend"
-    assert set(errors_view.editor.editors) == {"title", "impact"}, "priority follows impact and urgency"
+    # The whole priority group travels together (PROTOCOL v1.1); priority itself follows impact x urgency.
+    assert set(errors_view.editor.editors) == {"title", "impact", "urgency", "priority_override_reason"}
+    assert "priority" not in errors_view.editor.editors
     title = errors_view.editor.editors["title"]
     title.clear()  # type: ignore[union-attr]
     qtbot.keyClicks(title, "Desk 4: phone has no dial tone at all")
