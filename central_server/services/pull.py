@@ -48,6 +48,7 @@ from sync_protocol.schemas import PullResponse
 # audit entry's incident is needed for its visibility only.
 WIRE_INCIDENT = defer(Incident.field_stamps)
 VISIBILITY_ONLY = load_only(Incident.group_id, Incident.assignee_id, Incident.created_by_id)
+REPUBLISHED = frozenset({"note", "audit"})
 
 
 def cursor_expired(detail: str) -> RequestRefusedError:
@@ -94,8 +95,14 @@ def render_changes(session: Session, actor: Actor, rows: list[Change]) -> list[W
     for row in rows:
         ids[row.entity].append(row.entity_id)
     loaded = _load(session, actor, ids)
+    # A note or audit entry may have several rows (its own, and a reassignment republishing it, see
+    # IncidentEditor); a page carries only its last one, since the data is its current state anyway and
+    # older clients insert each note or audit upsert of a page as a new row.
+    last = {(row.entity, row.entity_id): row.counter for row in rows if row.entity in REPUBLISHED}
     changes: list[WireChange] = []
     for row in rows:
+        if last.get((row.entity, row.entity_id), row.counter) != row.counter:
+            continue
         if row.entity == "conflict":
             data = loaded["conflict"].get(row.entity_id)
             if data is None:

@@ -147,7 +147,7 @@ class ChangeApplier(DirectoryApplier):
     # --- notes and audit -----------------------------------------------------------------
 
     def _apply_notes(self, changes: list[Change]) -> None:
-        upserts = [_data(c) for c in changes if c.op == "upsert"]
+        upserts = _latest_upserts(changes)
         present = self._present_incidents(upserts)
         notes = {n.id: n for n in _load(self.session, Note, Note.id, [require_uuid(d) for d in upserts])}
         table = Note.__table__
@@ -168,7 +168,7 @@ class ChangeApplier(DirectoryApplier):
         self._deletes("note", changes)
 
     def _apply_audit(self, changes: list[Change]) -> None:
-        upserts = [_data(c) for c in changes if c.op == "upsert"]
+        upserts = _latest_upserts(changes)
         present = self._present_incidents(upserts)
         events = {e.id: e for e in _load(self.session, AuditEvent, AuditEvent.id, [require_uuid(d) for d in upserts])}
         table = AuditEvent.__table__
@@ -207,7 +207,8 @@ class ChangeApplier(DirectoryApplier):
         return set(self.session.scalars(select(Incident.id).where(Incident.id.in_(wanted)))) if wanted else set()
 
     def _deletes(self, entity: str, changes: list[Change]) -> None:
-        for change in changes:
+        latest = {change.entity_id: change for change in changes}  # counter order: the last word wins
+        for change in latest.values():
             if change.op == "delete":
                 self._delete(entity, change.entity_id)
         self.applied += len(changes)
@@ -245,6 +246,12 @@ def _upsert(session: Session, model: type, row: Any, row_id: uuid.UUID, values: 
     for name, value in values.items():
         if getattr(row, name) != value:
             setattr(row, name, value)
+
+
+def _latest_upserts(changes: list[Change]) -> list[dict[str, Any]]:
+    """The data of each upserted entity once, its last change in the page (a page may name one twice)."""
+    latest = {change.entity_id: change for change in changes}
+    return [_data(change) for change in latest.values() if change.op == "upsert"]
 
 
 def _data(change: Change) -> dict[str, Any]:

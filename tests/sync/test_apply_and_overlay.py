@@ -144,6 +144,34 @@ def test_a_tombstone_removes_the_incident_and_its_notes(connected: AppContext) -
     assert count(connected, "notes") == 0
 
 
+def test_a_page_naming_a_note_twice_applies_its_last_change(connected: AppContext) -> None:
+    """A reassignment republishes an incident's notes, so a page may carry a note's row twice."""
+    incident = _synced(connected)
+    note = {
+        "id": str(new_id()),
+        "incident_id": str(incident.id),
+        "kind": NoteKind.WORKLOG.value,
+        "body": "Called the user",
+        "author_id": None,
+        "created_at": incident.updated_at.isoformat(),
+    }
+
+    pull(connected, change("note", note), change("note", note))
+    assert count(connected, "notes") == 1
+
+    gone, back = new_id(), new_id()
+    for note_id in (gone, back):
+        pull(connected, change("note", note | {"id": str(note_id)}))
+    pull(
+        connected,
+        change("note", note | {"id": str(gone)}),
+        change("note", None, op="delete", entity_id=gone),
+        change("note", None, op="delete", entity_id=back),
+        change("note", note | {"id": str(back)}),
+    )
+    assert {n.id for n in connected.incidents.get(incident.id).notes} == {uuid.UUID(note["id"]), back}
+
+
 def test_a_tombstone_keeps_an_incident_with_pending_changes_until_they_are_answered(connected: AppContext) -> None:
     incident = _synced(connected)
     connected.incidents.add_note(incident.id, "Typed while it was being reassigned away")

@@ -6,11 +6,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from central_server.domain.ids import new_id
 from central_server.domain.incident_fields import audit_text
 from central_server.domain.merge import Stamp
-from central_server.models import AuditEvent, Incident
+from central_server.models import AuditEvent, Incident, Note
 from central_server.services.transaction import WriteUnit
+
+# The fields pull visibility depends on (besides the creator, which never changes): moving one may show
+# the incident to users who hold a tombstone for its notes and audit entries (services/visibility.py).
+VISIBILITY_FIELDS = frozenset({"group_id", "assignee_id"})
 
 
 class IncidentEditor:
@@ -32,6 +38,7 @@ class IncidentEditor:
         self.stamp = stamp
         self._stamps: dict[str, Any] = dict(incident.field_stamps or {})
         self._changed = False
+        self._visibility_moved = False
 
     def set(self, field: str, value: Any, stamp: Stamp | None = None) -> bool:
         """Set one field (audited, stamped); False when it already held the value."""
@@ -42,6 +49,7 @@ class IncidentEditor:
         setattr(self.incident, field, value)
         self._stamps[field] = (stamp or self.stamp).to_json()
         self._changed = True
+        self._visibility_moved |= field in VISIBILITY_FIELDS
         return True
 
     def restamp(self, field: str, stamp: Stamp) -> None:
@@ -75,3 +83,21 @@ class IncidentEditor:
             self.incident.updated_at = self.unit.now
         if self._changed or stamps_moved:
             self.unit.changed("incident", self.incident.id)
+        if self._visibility_moved:
+            self._republish_children()
+
+    def _republish_children(self) -> None:
+        """Change rows for every note and audit entry of the incident, after the incident's own row.
+
+        Pull renders a change with the entity's current visibility, so a user who lost the incident got
+        tombstones for its notes and audit entries; when a reassignment shows it to them again (or for the
+        first time, after they pulled past those entries), only new change rows bring those back.
+        """
+        session, incident_id = self.unit.session, self.incident.id
+        session.flush()
+        for note_id in session.scalars(select(Note.id).where(Note.incident_id == incident_id).order_by(Note.id)):
+            self.unit.changed("note", note_id)
+        for event_id in session.scalars(
+            select(AuditEvent.id).where(AuditEvent.incident_id == incident_id).order_by(AuditEvent.id)
+        ):
+            self.unit.changed("audit", event_id)
