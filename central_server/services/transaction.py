@@ -23,6 +23,12 @@ from central_server.models import CHANGES_COUNTER, Change, Counter
 ChangeKey = tuple[str, uuid.UUID]
 
 
+ENTITY_ORDER = {
+    entity: rank
+    for rank, entity in enumerate(("user", "group", "category", "reporter", "incident", "note", "audit", "conflict"))
+}
+
+
 class WriteUnit:
     def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
@@ -45,7 +51,10 @@ class WriteUnit:
         """Bump the counter by the number of changed entities and write one change row per entity."""
         if not self._changes:
             return []
-        count = len(self._changes)
+        # Parents before children: a client applying a page boundary between them must already
+        # hold the incident when its notes and audit entries arrive.
+        ordered = sorted(self._changes.items(), key=lambda item: ENTITY_ORDER.get(item[0][0], len(ENTITY_ORDER)))
+        count = len(ordered)
         last = self.session.execute(
             update(Counter)
             .where(Counter.name == CHANGES_COUNTER)
@@ -56,7 +65,7 @@ class WriteUnit:
         counters = list(range(first, int(last) + 1))
         self.session.add_all(
             Change(counter=counter, entity=entity, entity_id=entity_id, op=op, created_at=self.now)
-            for counter, ((entity, entity_id), op) in zip(counters, self._changes.items(), strict=True)
+            for counter, ((entity, entity_id), op) in zip(counters, ordered, strict=True)
         )
         self._changes.clear()
         return counters

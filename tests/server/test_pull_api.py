@@ -184,3 +184,16 @@ def test_audit_entries_carry_the_mutation_id_and_field_so_a_client_can_replace_i
     booted = {(e["data"]["mutation_id"], e["data"]["field"]) for e in bootstrap if e["entity"] == "audit"}
     assert {(m, f) for m, f, _ in pulled} <= booted
     assert all(e["data"]["mutation_id"] for e in bootstrap if e["entity"] == "audit")  # "created" too
+
+
+def test_an_incident_comes_before_its_notes_and_audit_within_one_write(server):
+    """A page boundary may fall anywhere: the incident's row must come before its children's rows."""
+    agent = server.user_client("agent")
+    incident_id, _ = agent.create_incident(title="Projector in room 4 shows no picture")
+    note = agent.push_one("add_note", incident_id, {"note_id": str(uuid.uuid4()), "kind": "worklog", "body": "HDMI"})
+    assert note["outcome"] == "applied", note
+    changes, _ = agent.pull_all()
+    first_incident = next(i for i, c in enumerate(changes) if c["entity"] == "incident")
+    children = [i for i, c in enumerate(changes) if c["entity"] in ("note", "audit")]
+    assert children, "the create and the note wrote audit entries and a note"
+    assert all(i > first_incident for i in children), [c["entity"] for c in changes]
