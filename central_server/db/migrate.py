@@ -14,7 +14,7 @@ MIGRATION_LOCK_KEY = 7_411_220_001
 
 
 class SchemaTooNewError(RuntimeError):
-    pass
+    """The database was written by a newer server version; refuse rather than guess."""
 
 
 def alembic_config(connection: Connection) -> Any:  # -> alembic.config.Config (imported lazily)

@@ -27,7 +27,7 @@ class Recorder:
 
 
 class BoomError(Exception):
-    pass
+    """A failure raised on purpose inside a task."""
 
 
 def fail(message: str) -> None:
