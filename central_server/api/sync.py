@@ -6,9 +6,10 @@ import os
 import sys
 import threading
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 
 from central_server.api.deps import ActorDep, ContextDep
 from central_server.services import bootstrap, conflicts, numbering, pull, push
@@ -50,11 +51,29 @@ def _after_push_committed(request: Request) -> None:
 
 
 @router.post("/push", responses={409: {"description": "seq_gap: resend from last_seq + 1"}})
-def push_mutations(body: PushRequest, ctx: ContextDep, actor: ActorDep, request: Request) -> PushResponse:
-    response = push.push(ctx, actor, body)
+def push_mutations(
+    body: PushRequest,
+    ctx: ContextDep,
+    actor: ActorDep,
+    request: Request,
+    x_client_time: Annotated[str | None, Header()] = None,
+) -> PushResponse:
+    response = push.push(ctx, actor, body, _client_time(x_client_time))
     if body.mutations:
         _after_push_committed(request)
     return response
+
+
+def _client_time(header: str | None) -> datetime | None:
+    """The device's clock from ``X-Client-Time`` (ISO 8601; no zone: UTC); None when absent or unreadable,
+    so an old client, or one that sends nonsense, gets only the cap at the server's now."""
+    if not header:
+        return None
+    try:
+        stamp = datetime.fromisoformat(header.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
 
 @router.get("/pull", responses={410: {"description": "cursor_expired: bootstrap again, keep the outbox"}})

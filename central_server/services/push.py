@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from datetime import datetime
 
 from sqlalchemy import select
 
 from central_server.context import ServerContext
 from central_server.domain.errors import InvalidValueError, RejectionError
-from central_server.domain.hlc import check_hlc
+from central_server.domain.hlc import check_hlc, clock_offset_ms
 from central_server.domain.permissions import Actor
 from central_server.models import Client, PushResult
 from central_server.services.audit_chain import LogRecord, append_entry
@@ -25,10 +26,16 @@ from central_server.services.transaction import WriteUnit, read_session, write_u
 from sync_protocol.schemas import Mutation, MutationResult, PushRequest, PushResponse
 
 
-def push(ctx: ServerContext, actor: Actor, request: PushRequest) -> PushResponse:
+def push(ctx: ServerContext, actor: Actor, request: PushRequest, client_time: datetime | None = None) -> PushResponse:
+    """``client_time``: the device's clock when it sent the request (header ``X-Client-Time``), if it said:
+    each mutation's HLC is corrected by the offset from the server's clock (PROTOCOL.md "Clock skew")."""
+    # Measured first, as close to when the device read its clock as the server gets.
+    offset_ms = None if client_time is None else clock_offset_ms(client_time, ctx.clock())
     last_seq = _client_last_seq(ctx, actor, request.client_id)
     _check_sequence(request.mutations, last_seq)
-    results = [_push_one(ctx, actor, request.client_id, mutation, last_seq) for mutation in request.mutations]
+    results = [
+        _push_one(ctx, actor, request.client_id, mutation, last_seq, offset_ms) for mutation in request.mutations
+    ]
     with read_session(ctx) as session:
         final_seq = session.scalar(select(Client.last_seq).where(Client.id == request.client_id)) or 0
     return PushResponse(last_seq=final_seq, results=results, server_time=ctx.clock())
@@ -83,7 +90,12 @@ def _replay(stored: PushResult, mutation: Mutation) -> MutationResult:
 
 
 def _push_one(
-    ctx: ServerContext, actor: Actor, client_id: uuid.UUID, mutation: Mutation, known_last_seq: int
+    ctx: ServerContext,
+    actor: Actor,
+    client_id: uuid.UUID,
+    mutation: Mutation,
+    known_last_seq: int,
+    offset_ms: int | None = None,
 ) -> MutationResult:
     if mutation.seq <= known_last_seq:
         # A replay needs no write lock: answer it from the stored result.
@@ -99,7 +111,7 @@ def _push_one(
                 return _replay(stored, mutation)
         if mutation.seq != client.last_seq + 1:
             raise _seq_gap(client.last_seq + 1, client.last_seq)
-        result = _apply(unit, actor, client_id, mutation)
+        result = _apply(unit, actor, client_id, mutation, offset_ms)
         unit.session.add(
             PushResult(
                 client_id=client_id,
@@ -122,7 +134,7 @@ def _push_one(
                 client_id=client_id,
                 user_id=actor.id,
                 seq=mutation.seq,
-                hlc=mutation.hlc,
+                hlc=mutation.hlc,  # as the device sent it; the field's stamp holds the corrected one
                 code=result.code,
                 reason=result.reason,
                 device_time=scope.device_time,
@@ -131,8 +143,10 @@ def _push_one(
         return result
 
 
-def _apply(unit: WriteUnit, actor: Actor, client_id: uuid.UUID, mutation: Mutation) -> MutationResult:
-    scope = MutationScope(unit, actor, client_id, mutation)
+def _apply(
+    unit: WriteUnit, actor: Actor, client_id: uuid.UUID, mutation: Mutation, offset_ms: int | None
+) -> MutationResult:
+    scope = MutationScope(unit, actor, client_id, mutation, clock_offset_ms=offset_ms)
     mark = unit.mark()
     savepoint = unit.session.begin_nested()
     try:

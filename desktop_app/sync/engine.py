@@ -81,6 +81,12 @@ class SyncEngine:
         self._tokens: SessionTokens | None = None
         self._lock = threading.Lock()
 
+    def _api(self, url: str) -> ApiClient:
+        """An API client that reports this device's clock (the services' clock) with each push."""
+        api = self._api_factory(url)
+        api.clock = self.store.clock
+        return api
+
     # --- session -------------------------------------------------------------------------
 
     def login(self, server_url: str, username: str, password: str) -> LoginResult:
@@ -95,7 +101,7 @@ class SyncEngine:
             client_id = self.store.client_id()
             with self.store.read() as session:
                 check_identity_switch(session, snapshot, url, username)
-            api = self._api_factory(url)
+            api = self._api(url)
             pair = api.login(
                 LoginRequest(username=username, password=password, client_id=client_id, device_name=self._device_name)
             )
@@ -319,7 +325,7 @@ class SyncEngine:
         assert snapshot.username is not None
         tokens = self._tokens
         if tokens is None or (tokens.server_url, tokens.username) != (snapshot.server_url, snapshot.username):
-            api = self._api_factory(snapshot.server_url)
+            api = self._api(snapshot.server_url)
             tokens = SessionTokens(api, self._credentials, snapshot.username)
             api.tokens = tokens
             self._tokens = tokens

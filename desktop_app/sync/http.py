@@ -12,6 +12,7 @@ import ipaddress
 import os
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
@@ -50,6 +51,14 @@ DEFAULT_TIMEOUT = (CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS)
 # Plain http is refused for anything but this machine unless this is set (a lab, a test rig).
 ENV_ALLOW_HTTP = "HELPDESK_ALLOW_INSECURE_HTTP"
 USER_AGENT = "helpdesk-desktop/0.1"
+CLIENT_TIME_HEADER = "X-Client-Time"
+
+
+def client_time_header(now: datetime) -> str:
+    """The device's time as ISO 8601 UTC, for ``X-Client-Time``."""
+    stamp = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+    return stamp.isoformat()
+
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -103,6 +112,9 @@ class ApiClient:
         self.timeout = timeout
         self.verify = verify
         self.tokens: TokenSource | None = None
+        # The device's clock (the engine's), sent with each push as X-Client-Time so that the server can
+        # correct the HLCs of a device whose clock is off (PROTOCOL.md "Clock skew"). None: not sent.
+        self.clock: Callable[[], datetime] | None = None
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
 
@@ -124,7 +136,8 @@ class ApiClient:
         self._call("POST", "/auth/logout", None, body=request, auth=False)
 
     def push(self, request: PushRequest) -> PushResponse:
-        return self._call("POST", "/sync/push", PushResponse, body=request)
+        extra = {CLIENT_TIME_HEADER: client_time_header(self.clock())} if self.clock is not None else {}
+        return self._call("POST", "/sync/push", PushResponse, body=request, headers=extra)
 
     def pull(self, cursor: int, limit: int) -> PullResponse:
         return self._call("GET", "/sync/pull", PullResponse, params={"cursor": cursor, "limit": limit})
@@ -159,12 +172,13 @@ class ApiClient:
         params: dict[str, Any] | None = None,
         auth: bool = True,
         login: bool = False,
+        headers: dict[str, str] | None = None,
     ) -> Any:
         payload = body.model_dump(mode="json") if body is not None else None
 
         def send(token: str | None) -> requests.Response:
-            headers = {"Authorization": f"Bearer {token}"} if token else {}
-            return self._send(method, path, payload, params, headers)
+            auth_header = {"Authorization": f"Bearer {token}"} if token else {}
+            return self._send(method, path, payload, params, (headers or {}) | auth_header)
 
         response = send(self._tokens().access_token() if auth else None)
         if auth and response.status_code == 401 and _error_code(response) == "token_expired":

@@ -49,6 +49,10 @@ class SyncStore(ServiceBase):
     def now(self) -> datetime:
         return self._env.clock()
 
+    def clock(self) -> datetime:
+        """The device's clock (the services' one): what a push reports as X-Client-Time."""
+        return self._env.clock()
+
     @contextmanager
     def write(self) -> Iterator[WriteScope]:
         """BEGIN IMMEDIATE, with foreign keys checked at commit: a page of changes may name a row

@@ -2,14 +2,16 @@
 
 Alice's clock runs a day fast; Bob's is right, then jumps back a day in the middle of his offline work;
 Carol's is right. Each phase is the same offline work on a new incident, synced in opposite orders.
-Per field the write with the highest hybrid logical clock (ties: client id) wins, so both orders end
-alike; Bob's HLC never runs backwards, and the server keeps device time and server time side by side.
+Each push reports the device's clock (X-Client-Time), and the server corrects each HLC by that offset
+and caps it at its own now (PROTOCOL.md "Clock skew"): the edit made later in real time wins, whatever
+the device clocks said, in both orders alike. The server keeps the HLC and device time as sent beside
+its own time.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -29,6 +31,9 @@ from tests.e2e.harness import (
 
 DAY = timedelta(days=1)
 SLACK = timedelta(minutes=10)
+# Real time between the fast clock's edit and the right clock's: far more than a push's latency, which is
+# what the server's offset measurement is off by.
+GAP = timedelta(seconds=1)
 
 
 def _offline_work(fast: E2EClient, normal: E2EClient, jumper: E2EClient, incident: uuid.UUID, phase: int) -> None:
@@ -40,7 +45,7 @@ def _offline_work(fast: E2EClient, normal: E2EClient, jumper: E2EClient, inciden
     fast.context.incidents.add_note(incident, f"Note from the future {phase}")
     jumper.context.incidents.update(incident, IncidentPatch(title=f"jumper title A{phase}"))
     before = utc_now()
-    wait_for(lambda: utc_now() - before >= timedelta(milliseconds=3), "the wall clock to move on")
+    wait_for(lambda: utc_now() - before >= GAP, "the wall clock to move on")
     normal.context.incidents.update(
         incident, IncidentPatch(title=f"normal title {phase}", description=f"normal description {phase}")
     )
@@ -85,21 +90,29 @@ def test_skewed_clocks_give_the_same_final_state_whichever_syncs_first(server, f
     everything = assert_converged(server, farm, *everyone)
 
     finals = [everything[incident] for incident in incidents]
-    for incident, final in zip(incidents, finals, strict=True):
-        for field in ("title", "description"):
-            assert final[field] == max(_writes(everyone, incident, field))[2], field
-    # The same winner in both orders: the fast clock's description; the right clock's title, because the
-    # jumper's HLC stalls at its last wall time (it never runs backwards) after the jump.
+    # The same winner in both orders, the edit made last in real time: the right clock's description (the
+    # day-fast one was made earlier, however far ahead its HLC), and the jumper's title written after its
+    # clock jumped back a day (its HLC stalled at its last wall time, which the server moves forward by
+    # the day its clock now reports behind, to the server's now: later than the right clock's title).
     assert [(f["title"], f["description"]) for f in finals] == [
-        ("normal title 1", "fast description 1"),
-        ("normal title 2", "fast description 2"),
+        ("jumper title B1", "normal description 1"),
+        ("jumper title B2", "normal description 2"),
     ]
     jumper_hlcs = {value: hlc for hlc, _, value in _writes((jumper,), incidents[0], "title")}
     assert jumper_hlcs["jumper title A1"] < jumper_hlcs["jumper title B1"]  # written later, ordered later
+    # Uncorrected, the fast clock's description would have won: its HLC is a day ahead of everyone's.
+    for incident in incidents:
+        assert max(_writes(everyone, incident, "description"))[2].startswith("fast description")
 
     # The losers see it, and nothing typed is lost: every value is in the audit trail or a conflict record.
-    lost = {(c.incident_id, c.field, c.mine) for c in normal.context.sync.conflicts() if c.winner == "theirs"}
-    assert {(i, "description", f"normal description {n}") for n, i in enumerate(incidents, 1)} <= lost
+    lost = {
+        (c.incident_id, c.field, c.mine)
+        for each in everyone
+        for c in each.context.sync.conflicts()
+        if c.winner == "theirs"
+    }
+    assert {(i, "title", f"normal title {n}") for n, i in enumerate(incidents, 1)} <= lost
+    assert {(i, "description", f"fast description {n}") for n, i in enumerate(incidents, 1)} <= lost
     audit = server_entities(server, "root", "audit")
     kept = {e["new_value"] for e in audit} | {
         value for each in everyone for c in each.context.sync.conflicts() for value in (c.mine, c.theirs)
@@ -124,12 +137,20 @@ def test_skewed_clocks_give_the_same_final_state_whichever_syncs_first(server, f
     assert any(abs(skew + DAY) < SLACK for skew in skews["jumper"])  # the title written after the jump
     with farm.db() as session:
         logged = session.execute(
-            select(MutationLogEntry.device_time, MutationLogEntry.server_time).where(
+            select(MutationLogEntry.device_time, MutationLogEntry.server_time, MutationLogEntry.hlc).where(
                 MutationLogEntry.client_id == fast.client_id
             )
         ).all()
     assert logged
-    assert all(abs(parse_time(d) - parse_time(s) - DAY) < SLACK for d, s in logged)
+    assert all(abs(parse_time(d) - parse_time(s) - DAY) < SLACK for d, s, _ in logged)
+    # The log keeps the HLC as the device sent it (a day ahead); only the merge used the corrected one.
+    sent_hlcs = {item_hlc(fast, item.mutation_id) for item in fast.outbox() if item.wire_seq is not None}
+    assert {hlc for _, _, hlc in logged if hlc} <= sent_hlcs
+    assert all(
+        abs(datetime.fromtimestamp(int(hlc[:15]) / 1000, UTC) - parse_time(s) - DAY) < SLACK
+        for _, s, hlc in logged
+        if hlc
+    )
     # The server does not take a device's future for a fact: the note it stores is not from tomorrow.
     notes = [n for n in server_entities(server, "root", "note") if n["body"].startswith("Note from the future")]
     assert len(notes) == 2

@@ -71,6 +71,8 @@ class SyncClient:
     tokens: dict[str, Any]
     client_id: uuid.UUID = field(default_factory=uuid.uuid4)
     skew: timedelta = timedelta(0)
+    # Send X-Client-Time (the device's clock: the server's plus ``skew``) with each push, as the real client does.
+    report_time: bool = True
     next_seq: int = 1
     _last_hlc: tuple[int, int] = (0, 0)
 
@@ -107,7 +109,8 @@ class SyncClient:
 
     def push_raw(self, mutations: Iterable[dict[str, Any]]) -> httpx.Response:
         body = {"client_id": str(self.client_id), "mutations": list(mutations)}
-        return self.http.post("/sync/push", json=body, headers=self.headers)
+        extra = {"X-Client-Time": (self.clock() + self.skew).isoformat()} if self.report_time else {}
+        return self.http.post("/sync/push", json=body, headers=self.headers | extra)
 
     def push(self, *mutations: dict[str, Any]) -> list[dict[str, Any]]:
         response = self.push_raw(mutations)

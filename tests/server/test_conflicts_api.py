@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from central_server.models import AuditEvent, MutationLogEntry
 
-LATE, EARLY = "001772442999000-000000", "001772442000000-000000"
+# Both in the server's past (its clock starts at TEST_START): an HLC from its future is capped at its now.
+LATE, EARLY = "001772441999000-000000", "001772441000000-000000"
 
 
 def _lost_title(server):
@@ -66,7 +67,8 @@ def test_a_restored_value_is_an_ordinary_write_for_later_merges(server):
     _resolve(bob, conflict["id"], "restored_mine")
 
     # Alice, who had not seen the restore, writes again with a later clock: LWW decides, and Bob is told.
-    stale = alice.update(incident_id, {"title": "Alice again"}, {"title": "Alice"}, hlc="001772443000000-000000")
+    # (The restore is stamped at the server's now, counter 0; hers is later but not in the server's future.)
+    stale = alice.update(incident_id, {"title": "Alice again"}, {"title": "Alice"}, hlc="001772442000000-000001")
 
     assert stale["outcome"] == "conflict"
     assert stale["conflicts"][0]["winner"] == "mine"

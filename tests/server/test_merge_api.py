@@ -10,8 +10,9 @@ from central_server.domain.priority import PRIORITY_GROUP
 from central_server.models import Incident
 from tests.server.harness import incident_payload
 
-HLC_EARLY = "001772442000000-000000"
-HLC_LATE = "001772442999000-000000"
+# Both in the server's past (its clock starts at TEST_START): an HLC from its future is capped at its now.
+HLC_EARLY = "001772441000000-000000"
+HLC_LATE = "001772441999000-000000"
 
 
 def _two_offline_edits(server):
@@ -104,8 +105,9 @@ def test_merge_keeps_the_type_of_each_field(server):
 
 def test_a_base_the_server_would_not_accept_as_a_value_is_still_compared_not_refused(server):
     alice, _bob, incident_id = _two_offline_edits(server)
+    server.clock.advance(minutes=1)  # later than the create, by the server's clock too
 
-    result = alice.update(incident_id, {"title": "Fresh title"}, {"title": ""}, hlc=HLC_LATE)
+    result = alice.update(incident_id, {"title": "Fresh title"}, {"title": ""})
 
     assert result["outcome"] == "conflict"  # "" is not what the server holds: a race, not an invalid request
     assert result["conflicts"][0]["winner"] == "mine"

@@ -70,8 +70,8 @@ def test_conflicts_are_pulled_only_by_the_user_they_concern(server):
     alice = server.user_client("agent")
     bob = server.user_client("agent")
     incident_id, _ = alice.create_incident(title="Old")
-    alice.update(incident_id, {"title": "A"}, {"title": "Old"}, hlc="001772442999000-000000")
-    bob.update(incident_id, {"title": "B"}, {"title": "Old"}, hlc="001772442000000-000000")
+    alice.update(incident_id, {"title": "A"}, {"title": "Old"}, hlc="001772441999000-000000")
+    bob.update(incident_id, {"title": "B"}, {"title": "Old"}, hlc="001772441000000-000000")
 
     alice_changes, alice_cursor = alice.pull_all()
     bob_changes, bob_cursor = bob.pull_all()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from central_server.domain.enums import Status
 from central_server.domain.errors import InvalidValueError, NotFoundError, PermissionDeniedError
+from central_server.domain.hlc import correct_hlc
 from central_server.domain.merge import Stamp
 from central_server.domain.permissions import Actor, can_see
 from central_server.models import AuditEvent, IdAlias, Incident, Note
@@ -25,6 +26,8 @@ class MutationScope:
     actor: Actor
     client_id: uuid.UUID
     mutation: Mutation
+    # How far the device's clock runs ahead of the server's (X-Client-Time), None if it did not say.
+    clock_offset_ms: int | None = None
 
     @property
     def session(self) -> Session:
@@ -44,9 +47,15 @@ class MutationScope:
         """When the user did it, as far as the server believes: the device's time, never in the server's future."""
         return min(self.device_time, self.now)
 
+    @property
+    def hlc(self) -> str:
+        """The mutation's HLC corrected for the device's clock skew and capped at the server's now: what
+        merges and what a field's stamp keeps. The mutation log keeps the HLC as the device sent it."""
+        return correct_hlc(self.mutation.hlc, offset_ms=self.clock_offset_ms, now=self.now)
+
     def stamp(self) -> Stamp:
         return Stamp(
-            hlc=self.mutation.hlc,
+            hlc=self.hlc,
             client=str(self.client_id),
             user=str(self.actor.id),
             mutation=str(self.mutation.mutation_id),
