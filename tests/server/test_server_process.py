@@ -67,11 +67,8 @@ def running_server(args: list[str], env: dict[str, str], log: Path) -> Iterator[
         deadline = time.monotonic() + 30
         while True:
             assert process.poll() is None, log.read_text()
-            try:
-                if requests.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
+            if _healthy(f"{base}/health"):
+                break
             assert time.monotonic() < deadline, f"the server did not come up:\n{log.read_text()}"
             time.sleep(0.1)
         yield base
@@ -195,3 +192,11 @@ def test_two_server_processes_share_one_postgresql(tmp_path, pg_database_url):
     assert cursor_one == cursor_two == counters[-1]
     assert failures == [401] * 5
     assert locked.status_code == 429
+
+
+def _healthy(url: str) -> bool:
+    """True once the server answers 200; a refused connection means it is still starting."""
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.ConnectionError:
+        return False

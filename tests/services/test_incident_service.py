@@ -1,4 +1,4 @@
-"""IncidentService on a real SQLite file: create, update, assign, status, notes, paging; audit and outbox."""
+"""IncidentService on a real SQLite file: create and update, with their audit and outbox entries."""
 
 from __future__ import annotations
 
@@ -6,42 +6,24 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
 
 import pytest
 
 from desktop_app.context import AppContext, open_context
 from desktop_app.domain.clock import HybridTimestamp
 from desktop_app.domain.dtos import Change, IncidentDetail, IncidentPatch, ReporterDraft
-from desktop_app.domain.enums import Channel, HoldReason, NoteKind, Priority, Status
+from desktop_app.domain.enums import Channel, HoldReason, Priority, Status
 from desktop_app.domain.errors import (
-    ClosureIncompleteError,
-    InvalidTransitionError,
     NotFoundError,
-    ReadOnlyIncidentError,
     UnknownCategoryError,
     ValidationError,
 )
 from desktop_app.domain.limits import DESCRIPTION_MAX, TITLE_MAX
-from tests.support.builders import incident_draft, make_agent, make_reporter
-from tests.support.database import audit_events, count, max_seq, outbox_after
+from tests.support.builders import CLOSURE_DOCS, incident_draft, make_agent, make_reporter
+from tests.support.database import audit_events, count, max_seq, outbox_after, row_counts
 from tests.support.fakes import FixedClock
 
 MakeIncident = Callable[..., IncidentDetail]
-DOCS = {"resolution_code": "Replaced part", "resolution_steps": "Swapped the fuser unit, printed a test page"}
-
-
-def _snapshot(context: AppContext) -> tuple[int, int, int, int, int]:
-    return tuple(count(context, t) for t in ("incidents", "outbox", "reporters", "audit_events", "notes"))  # type: ignore[return-value]
-
-
-def _resolved(context: AppContext, incident: IncidentDetail) -> IncidentDetail:
-    return context.incidents.change_status(incident.id, Status.RESOLVED, **DOCS).value
-
-
-def _closed(context: AppContext, incident: IncidentDetail) -> IncidentDetail:
-    _resolved(context, incident)
-    return context.incidents.change_status(incident.id, Status.CLOSED, root_cause="Worn fuser").value
 
 
 # --- create ------------------------------------------------------------------------------
@@ -82,11 +64,11 @@ def test_priority_comes_from_the_configured_matrix(data_dir, clock, ids) -> None
 
 
 def test_priority_override_needs_a_reason(context: AppContext) -> None:
-    before = _snapshot(context)
+    before = row_counts(context)
     with pytest.raises(ValidationError, match="reason for overriding") as info:
         context.incidents.create(incident_draft(priority_override=Priority.P1))
     assert info.value.field == "priority_override_reason"
-    assert _snapshot(context) == before
+    assert row_counts(context) == before
 
     incident = context.incidents.create(
         incident_draft(priority_override=Priority.P1, priority_override_reason=" CEO's laptop ")
@@ -129,12 +111,12 @@ def test_category_is_found_by_path_in_any_case(context: AppContext) -> None:
 
 
 def test_unknown_category_writes_nothing(context: AppContext) -> None:
-    before = _snapshot(context)
+    before = row_counts(context)
     draft = incident_draft(category_path="Plumbing > Leaks", new_reporter=ReporterDraft("Cy Dee", email="cy@ex.org"))
     with pytest.raises(UnknownCategoryError, match="Plumbing > Leaks") as info:
         context.incidents.create(draft)
     assert info.value.code == "unknown_category"
-    assert _snapshot(context) == before
+    assert row_counts(context) == before
     assert context.reporters.search("Cy Dee") == []
 
 
@@ -148,11 +130,11 @@ def test_unknown_category_writes_nothing(context: AppContext) -> None:
     ],
 )
 def test_unknown_references_are_not_found_and_write_nothing(context: AppContext, fields: dict, field: str) -> None:
-    before = _snapshot(context)
+    before = row_counts(context)
     with pytest.raises(NotFoundError) as info:
         context.incidents.create(incident_draft(**fields))
     assert info.value.field == field
-    assert _snapshot(context) == before
+    assert row_counts(context) == before
 
 
 @pytest.mark.parametrize(
@@ -168,12 +150,12 @@ def test_unknown_references_are_not_found_and_write_nothing(context: AppContext,
     ],
 )
 def test_bad_drafts_are_refused(context: AppContext, fields: dict, field: str, message: str) -> None:
-    before = _snapshot(context)
+    before = row_counts(context)
     draft = incident_draft(**({"description": "Printer jams"} | fields))
     with pytest.raises(ValidationError, match=message) as info:
         context.incidents.create(draft)
     assert info.value.field == field
-    assert _snapshot(context) == before
+    assert row_counts(context) == before
 
 
 def test_occurred_at_may_not_be_in_the_future_or_naive(context: AppContext, clock: FixedClock) -> None:
@@ -230,7 +212,7 @@ def _writes(context: AppContext, incident: IncidentDetail, agent_id: uuid.UUID) 
         "change_status": lambda: context.incidents.change_status(
             incident.id, Status.ON_HOLD, hold_reason=HoldReason.AWAITING_CALLER
         ),
-        "resolve": lambda: context.incidents.change_status(incident.id, Status.RESOLVED, **DOCS),
+        "resolve": lambda: context.incidents.change_status(incident.id, Status.RESOLVED, **CLOSURE_DOCS),
         "add_note": lambda: context.incidents.add_note(incident.id, "Called back, no answer"),
     }
 
@@ -358,202 +340,9 @@ def test_update_to_another_reporter_copies_the_new_contact(context: AppContext, 
 
 def test_update_rejects_bad_values_and_writes_nothing(context: AppContext, make_incident: MakeIncident) -> None:
     incident = make_incident()
-    before = _snapshot(context)
+    before = row_counts(context)
     for patch in (IncidentPatch(title="  "), IncidentPatch(impact=5), IncidentPatch(category_path="Nope")):
         with pytest.raises(ValidationError if patch.category_path is None else UnknownCategoryError):
             context.incidents.update(incident.id, patch)
-    assert _snapshot(context) == before
+    assert row_counts(context) == before
     assert context.incidents.get(incident.id).version == 1
-
-
-# --- assign ------------------------------------------------------------------------------
-
-
-def test_assign_moves_new_to_assigned_and_back(context: AppContext, make_incident: MakeIncident) -> None:
-    agent = make_agent(context, "Ivy Net", groups=("Network Team",))
-    group = context.directory.find_group("Network Team")
-    incident = make_incident()
-    assigned = context.incidents.assign(incident.id, group_id=group.id, assignee_id=agent.id)
-    assert (assigned.value.status, assigned.value.assignee_name) == (Status.ASSIGNED, "Ivy Net")
-    assert {(h.field, h.old_value, h.new_value) for h in assigned.value.history[1:]} == {
-        ("group", None, "Network Team"),
-        ("assignee", None, "Ivy Net"),
-        ("status", "new", "assigned"),
-    }
-    assert assigned.changes.ids("incident") == {incident.id}
-
-    unassigned = context.incidents.assign(incident.id, group_id=None, assignee_id=None).value
-    assert (unassigned.status, unassigned.assignee_id, unassigned.group_id) == (Status.NEW, None, None)
-    assert unassigned.version == 3
-
-
-def test_assign_to_a_group_only_keeps_new(context: AppContext, make_incident: MakeIncident) -> None:
-    group = context.directory.find_group("Service Desk")
-    incident = context.incidents.assign(make_incident().id, group_id=group.id, assignee_id=None).value
-    assert (incident.status, incident.group_name) == (Status.NEW, "Service Desk")
-
-
-def test_assign_refuses_unknown_agents_and_no_ops(context: AppContext, make_incident: MakeIncident) -> None:
-    incident = make_incident()
-    with pytest.raises(NotFoundError, match="not active"):
-        context.incidents.assign(incident.id, group_id=None, assignee_id=uuid.UUID(int=7))
-    with pytest.raises(NotFoundError, match="group"):
-        context.incidents.assign(incident.id, group_id=uuid.UUID(int=8), assignee_id=None)
-    with pytest.raises(ValidationError, match="already assigned"):
-        context.incidents.assign(incident.id, group_id=None, assignee_id=None)
-    assert context.incidents.get(incident.id).version == 1
-
-
-# --- change_status -------------------------------------------------------------------------
-
-
-def test_on_hold_needs_a_reason_and_leaving_clears_it(context: AppContext, make_incident: MakeIncident) -> None:
-    incident = make_incident()
-    with pytest.raises(ValidationError, match="needs a reason"):
-        context.incidents.change_status(incident.id, Status.ON_HOLD)
-    held = context.incidents.change_status(incident.id, Status.ON_HOLD, hold_reason=HoldReason.AWAITING_VENDOR).value
-    assert (held.status, held.hold_reason) == (Status.ON_HOLD, HoldReason.AWAITING_VENDOR)
-    resumed = context.incidents.change_status(incident.id, Status.IN_PROGRESS).value
-    assert (resumed.status, resumed.hold_reason) == (Status.IN_PROGRESS, None)
-    assert [(h.field, h.old_value, h.new_value) for h in resumed.history[-2:]] == [
-        ("status", "on_hold", "in_progress"),
-        ("hold_reason", "awaiting_vendor", None),
-    ]
-
-
-def test_resolve_and_close_need_their_documentation(
-    context: AppContext, make_incident: MakeIncident, clock: FixedClock
-) -> None:
-    incident = make_incident()
-    with pytest.raises(ClosureIncompleteError, match="resolution code, resolution steps"):
-        context.incidents.change_status(incident.id, Status.RESOLVED)
-    clock.advance(hours=1)
-    resolved = _resolved(context, incident)
-    assert (resolved.status, resolved.resolved_at, resolved.resolution_code) == (
-        Status.RESOLVED,
-        clock.now,
-        "Replaced part",
-    )
-    with pytest.raises(ClosureIncompleteError, match="root cause"):
-        context.incidents.change_status(incident.id, Status.CLOSED)
-    clock.advance(hours=1)
-    closed = context.incidents.change_status(incident.id, Status.CLOSED, root_cause="Worn fuser").value
-    assert (closed.status, closed.closed_at, closed.root_cause) == (Status.CLOSED, clock.now, "Worn fuser")
-    assert closed.resolved_at == clock.now - timedelta(hours=1)
-
-
-def test_documentation_can_be_written_beforehand(context: AppContext, make_incident: MakeIncident) -> None:
-    incident = make_incident()
-    context.incidents.update(incident.id, IncidentPatch(**DOCS, root_cause="Toner leak"))
-    context.incidents.change_status(incident.id, Status.RESOLVED)
-    assert context.incidents.change_status(incident.id, Status.CLOSED).value.status is Status.CLOSED
-
-
-def test_closed_is_read_only_until_reopened(context: AppContext, make_incident: MakeIncident) -> None:
-    agent = make_agent(context, "Jo Desk")
-    incident = _closed(context, make_incident())
-    before = _snapshot(context)
-    with pytest.raises(ReadOnlyIncidentError, match="closed and read-only"):
-        context.incidents.update(incident.id, IncidentPatch(title="Too late"))
-    with pytest.raises(ReadOnlyIncidentError):
-        context.incidents.add_note(incident.id, "Too late")
-    with pytest.raises(ReadOnlyIncidentError):
-        context.incidents.assign(incident.id, group_id=None, assignee_id=agent.id)
-    assert _snapshot(context) == before
-
-    reopened = context.incidents.change_status(incident.id, Status.IN_PROGRESS).value
-    assert (reopened.status, reopened.resolved_at, reopened.closed_at) == (Status.IN_PROGRESS, None, None)
-    assert context.incidents.add_note(incident.id, "Came back").value.notes[-1].body == "Came back"
-
-
-def test_canceled_is_final(context: AppContext, make_incident: MakeIncident) -> None:
-    incident = make_incident()
-    context.incidents.change_status(incident.id, Status.CANCELED)
-    with pytest.raises(InvalidTransitionError, match="final"):
-        context.incidents.change_status(incident.id, Status.IN_PROGRESS)
-    with pytest.raises(ReadOnlyIncidentError, match="canceled"):
-        context.incidents.update(incident.id, IncidentPatch(title="x"))
-
-
-def test_open_only_counts_and_lists_open_work(context: AppContext, make_incident: MakeIncident) -> None:
-    keep, done = make_incident("Still open"), make_incident("Fixed")
-    _resolved(context, done)
-    assert context.incidents.count() == 2
-    assert context.incidents.count(open_only=True) == 1
-    assert [s.id for s in context.incidents.list_recent(open_only=True)] == [keep.id]
-
-
-# --- notes -----------------------------------------------------------------------------------
-
-
-def test_notes_are_appended_in_order(context: AppContext, make_incident: MakeIncident, clock: FixedClock) -> None:
-    incident = make_incident()
-    bodies = ["First call", "Second call, same minute", "Vendor replied"]
-    context.incidents.add_note(incident.id, bodies[0])
-    context.incidents.add_note(incident.id, bodies[1], NoteKind.COMMUNICATION)
-    clock.advance(minutes=10)
-    detail = context.incidents.add_note(incident.id, bodies[2], NoteKind.INVESTIGATION).value
-    assert [n.body for n in detail.notes] == bodies
-    assert [n.kind for n in detail.notes] == [NoteKind.WORKLOG, NoteKind.COMMUNICATION, NoteKind.INVESTIGATION]
-    assert {n.author_name for n in detail.notes} == {"Terry Tester"}
-    assert detail.updated_at == clock.now
-    assert detail.version == 1  # notes never conflict, so they do not bump the field version
-
-
-def test_system_and_empty_notes_are_refused(context: AppContext, make_incident: MakeIncident) -> None:
-    incident = make_incident()
-    with pytest.raises(ValidationError, match="System notes") as info:
-        context.incidents.add_note(incident.id, "I am the system", NoteKind.SYSTEM)
-    assert info.value.field == "kind"
-    with pytest.raises(ValidationError, match="note is required"):
-        context.incidents.add_note(incident.id, "   ")
-    assert count(context, "notes") == 0
-
-
-# --- reading the queue -------------------------------------------------------------------------
-
-
-def test_list_recent_pages_give_each_incident_once_newest_first(
-    context: AppContext, make_incident: MakeIncident, clock: FixedClock
-) -> None:
-    made = []
-    for n in range(23):
-        if n % 3 == 0:
-            clock.advance(seconds=30)  # runs of incidents share a created_at: the id breaks the tie
-        made.append(make_incident(f"Queue entry {n}"))
-    expected = sorted(made, key=lambda i: (i.created_at, i.id), reverse=True)
-
-    seen, after = [], None
-    while page := context.incidents.list_recent(limit=5, after=after):
-        assert len(page) <= 5
-        seen.extend(page)
-        after = (page[-1].created_at, page[-1].id)
-    assert [s.id for s in seen] == [i.id for i in expected]
-    assert len({s.id for s in seen}) == 23
-    assert seen[0].title == "Queue entry 22"
-    assert (
-        context.incidents.summaries([made[0].id, made[1].id])
-        == [s for s in seen if s.id in {made[0].id, made[1].id}][::-1]
-    )
-
-
-def test_a_change_to_impact_sends_the_whole_priority_group_with_its_base(
-    context: AppContext, make_incident: Callable[..., Any]
-) -> None:
-    """The server merges impact, urgency, priority and the override reason as one field."""
-    detail = make_incident("Scanner on floor 2 offline", impact=3, urgency=3)
-    context.incidents.update(detail.id, IncidentPatch(impact=1))
-    with context.engine.connect() as connection:
-        payload, base = connection.exec_driver_sql(
-            "SELECT payload, base FROM outbox WHERE name = 'update_fields' ORDER BY seq DESC LIMIT 1"
-        ).one()
-    payload, base = json.loads(payload), json.loads(base)
-    assert payload == {"impact": 1, "urgency": 3, "priority": "P3", "priority_override_reason": None}
-    assert {k: base[k] for k in payload} == {
-        "impact": 3,
-        "urgency": 3,
-        "priority": "P5",
-        "priority_override_reason": None,
-    }
-    history = [e.field for e in context.incidents.get(detail.id).history]
-    assert "urgency" not in history, "only what changed is audited"

@@ -7,6 +7,7 @@ from typing import Any
 
 from desktop_app.context import AppContext
 from desktop_app.domain.dtos import AgentSummary, IncidentDetail, IncidentDraft, ReporterDraft, ReporterSummary
+from desktop_app.domain.enums import Status
 
 _serial = itertools.count(1)
 
@@ -38,3 +39,16 @@ def make_incident(
 ) -> IncidentDetail:
     """An incident through IncidentService.create; pass any IncidentDraft field."""
     return context.incidents.create(incident_draft(description, **fields)).value
+
+
+CLOSURE_DOCS = {"resolution_code": "Replaced part", "resolution_steps": "Swapped the fuser unit, printed a test page"}
+
+
+def resolve(context: AppContext, incident: IncidentDetail) -> IncidentDetail:
+    """Resolve with the documentation the status machine asks for."""
+    return context.incidents.change_status(incident.id, Status.RESOLVED, **CLOSURE_DOCS).value
+
+
+def close(context: AppContext, incident: IncidentDetail) -> IncidentDetail:
+    resolve(context, incident)
+    return context.incidents.change_status(incident.id, Status.CLOSED, root_cause="Worn fuser").value

@@ -96,3 +96,8 @@ def insert_reporters(context: AppContext, people: list[dict[str, Any]]) -> None:
         )
     with context.engine.begin() as conn:
         conn.execute(insert(Reporter), records)
+
+
+def row_counts(context: AppContext) -> tuple[int, ...]:
+    """Incidents, outbox entries, reporters, audit events and notes: equal before and after means nothing written."""
+    return tuple(count(context, t) for t in ("incidents", "outbox", "reporters", "audit_events", "notes"))

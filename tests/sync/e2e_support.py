@@ -90,11 +90,8 @@ class RunningServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"helpdesk-server exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                if requests.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
+            if _healthy(f"{self.url}/health"):
+                return self
             time.sleep(0.1)
         raise RuntimeError("helpdesk-server did not answer /health in time")
 
@@ -185,3 +182,11 @@ def unsettled(context: AppContext) -> list[str]:
         elif item.state == OutboxState.REJECTED and not (item.error_code and item.error_reason):
             problems.append(f"#{item.seq} {item.name} was refused without a reason")
     return problems
+
+
+def _healthy(url: str) -> bool:
+    """True once the server answers 200; no answer yet means it is still starting."""
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.RequestException:
+        return False

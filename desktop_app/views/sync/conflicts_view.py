@@ -26,7 +26,7 @@ from desktop_app.sync.engine import SyncEngine
 from desktop_app.views.sync.errors_view import Names, NamesSource, error_text
 from desktop_app.views.sync.item_models import ConflictTableModel
 from desktop_app.views.sync.status_text import plural, value_text
-from desktop_app.views.sync.view_dialog import make_table, select_first_row
+from desktop_app.views.sync.view_dialog import lay_out_list_and_detail, make_table, select_first_row
 from desktop_app.views.tasks import TaskRunner
 from desktop_app.views.widgets.error_banner import ErrorBanner
 
@@ -57,12 +57,6 @@ class ConflictsView(QWidget):
         self._names: Names = {}
         self.model = ConflictTableModel(self)
         self.table = make_table(self.model, "conflictsTable", stretch_column=1)
-        intro = QLabel(
-            "You and someone else changed the same field before either of you synced. The later change won; "
-            "the other is kept here. Keep theirs, or restore yours."
-        )
-        intro.setWordWrap(True)
-        intro.setProperty("role", "muted")
         self.summary = QLabel(objectName="conflictsSummary")
         self.headline = QLabel(objectName="conflictHeadline")
         self.headline.setWordWrap(True)
@@ -80,24 +74,19 @@ class ConflictsView(QWidget):
             self.boxes[side], self.values[side] = box, text
         self.keep_theirs_button = QPushButton("Keep &theirs", objectName="conflictKeepTheirs")
         self.restore_mine_button = QPushButton("Restore &mine", objectName="conflictRestoreMine")
-        for button in (self.keep_theirs_button, self.restore_mine_button):
-            button.setAutoDefault(False)
         self.error = ErrorBanner()
-        self.detail = QGroupBox("Selected conflict")
-        detail_layout = QVBoxLayout(self.detail)
-        detail_layout.addWidget(self.headline)
-        detail_layout.addLayout(sides)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.keep_theirs_button)
-        buttons.addWidget(self.restore_mine_button)
-        detail_layout.addLayout(buttons)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 2)
-        layout.addWidget(self.detail, 3)
-        layout.addWidget(self.error)
+        self.detail = lay_out_list_and_detail(
+            self,
+            intro="You and someone else changed the same field before either of you synced. The later change won; "
+            "the other is kept here. Keep theirs, or restore yours.",
+            summary=self.summary,
+            table=self.table,
+            detail_title="Selected conflict",
+            detail_parts=[self.headline, sides],
+            buttons=[self.keep_theirs_button, self.restore_mine_button],
+            error=self.error,
+            stretch=(2, 3),
+        )
         self._connect_signals()
         self._show_selected(None)
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from desktop_app.domain.errors import HelpdeskError
 from desktop_app.sync.dtos import OutboxItem
@@ -19,7 +19,7 @@ from desktop_app.sync.engine import SyncEngine
 from desktop_app.views.sync.item_models import ERROR_COLUMNS, OutboxTableModel
 from desktop_app.views.sync.payload_editor import PayloadEditor, editable_fields
 from desktop_app.views.sync.status_text import plural, value_text
-from desktop_app.views.sync.view_dialog import make_table, select_first_row
+from desktop_app.views.sync.view_dialog import lay_out_list_and_detail, make_table, select_first_row
 from desktop_app.views.tasks import TaskRunner
 from desktop_app.views.widgets.error_banner import ErrorBanner
 
@@ -57,11 +57,6 @@ class ErrorsView(QWidget):
         self._names: Names = {}
         self.model = OutboxTableModel(ERROR_COLUMNS, self)
         self.table = make_table(self.model, "errorsTable", stretch_column=3)
-        intro = QLabel(
-            "The server refused these changes, so they were taken back here. Fix and send one again, or discard it."
-        )
-        intro.setWordWrap(True)
-        intro.setProperty("role", "muted")
         self.summary = QLabel(objectName="errorsSummary")
         self.reason = QLabel(objectName="errorsReason")
         self.reason.setWordWrap(True)
@@ -72,25 +67,19 @@ class ErrorsView(QWidget):
         self.editor = PayloadEditor()
         self.resend_button = QPushButton("Fix and &resend", objectName="errorsResend")
         self.discard_button = QPushButton("&Discard…", objectName="errorsDiscard")
-        for button in (self.resend_button, self.discard_button):
-            button.setAutoDefault(False)
         self.error = ErrorBanner()
-        self.detail = QGroupBox("Selected change")
-        detail_layout = QVBoxLayout(self.detail)
-        detail_layout.addWidget(self.reason)
-        detail_layout.addWidget(self.hint)
-        detail_layout.addWidget(self.editor)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.resend_button)
-        buttons.addWidget(self.discard_button)
-        detail_layout.addLayout(buttons)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 3)
-        layout.addWidget(self.detail, 2)
-        layout.addWidget(self.error)
+        self.detail = lay_out_list_and_detail(
+            self,
+            intro="The server refused these changes, so they were taken back here. "
+            "Fix and send one again, or discard it.",
+            summary=self.summary,
+            table=self.table,
+            detail_title="Selected change",
+            detail_parts=[self.reason, self.hint, self.editor],
+            buttons=[self.resend_button, self.discard_button],
+            error=self.error,
+            stretch=(3, 2),
+        )
         self._connect_signals()
         self._show_selected(None)
 

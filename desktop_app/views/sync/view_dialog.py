@@ -8,7 +8,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
     QHeaderView,
+    QLabel,
+    QLayout,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,6 +38,44 @@ def make_table(model: QAbstractItemModel, name: str, stretch_column: int) -> QTa
     header.setMaximumSectionSize(MAX_COLUMN_WIDTH)  # a long text is elided (its tooltip has it all)
     header.setHighlightSections(False)
     return table
+
+
+def lay_out_list_and_detail(
+    view: QWidget,
+    *,
+    intro: str,
+    summary: QLabel,
+    table: QTableView,
+    detail_title: str,
+    detail_parts: list[QWidget | QLayout],
+    buttons: list[QPushButton],
+    error: QWidget,
+    stretch: tuple[int, int],
+) -> QGroupBox:
+    """The shape the Errors and Conflicts views share: why, how many, the list, the selected one."""
+    intro_label = QLabel(intro)
+    intro_label.setWordWrap(True)
+    intro_label.setProperty("role", "muted")
+    detail = QGroupBox(detail_title)
+    detail_layout = QVBoxLayout(detail)
+    for part in detail_parts:
+        if isinstance(part, QLayout):
+            detail_layout.addLayout(part)
+        else:
+            detail_layout.addWidget(part)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        button.setAutoDefault(False)
+        row.addWidget(button)
+    detail_layout.addLayout(row)
+    layout = QVBoxLayout(view)
+    layout.addWidget(intro_label)
+    layout.addWidget(summary)
+    layout.addWidget(table, stretch[0])
+    layout.addWidget(detail, stretch[1])
+    layout.addWidget(error)
+    return detail
 
 
 def select_first_row(table: QTableView) -> None:
