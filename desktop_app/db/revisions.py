@@ -1,5 +1,12 @@
 """Schema revisions, kept free of SQLAlchemy so the start-up check can read them cheaply."""
 
 # The newest revision in migrations/versions; a test checks it against Alembic's script head.
-HEAD_REVISION = "0002_sync"
-KNOWN_REVISIONS = ("0001_initial", "0002_sync")
+HEAD_REVISION = "0006_mail"
+KNOWN_REVISIONS = (
+    "0001_initial",
+    "0002_sync",
+    "0003_queue",
+    "0004_attachments",
+    "0005_work",
+    "0006_mail",
+)
