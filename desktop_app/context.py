@@ -12,6 +12,10 @@ from desktop_app.db.migrate import migrate
 from desktop_app.domain.clock import Clock, utc_now
 from desktop_app.domain.ids import IdFactory, new_id
 from desktop_app.paths import AppPaths, resolve_paths
+from desktop_app.capture.blob_store import BlobStore, blob_root
+from desktop_app.capture.rules import attachment_policy
+from desktop_app.capture.thumbnails import ThumbnailCache, thumbnail_root
+from desktop_app.services.attachment_service import AttachmentService
 from desktop_app.services.bootstrap_service import BootstrapService
 from desktop_app.services.category_service import CategoryService
 from desktop_app.services.directory_service import DirectoryService
@@ -33,6 +37,7 @@ class AppContext:
     directory: DirectoryService
     bootstrap: BootstrapService
     sync: SyncEngine
+    attachments: AttachmentService
     clock: Clock = utc_now
 
     def close(self) -> None:
@@ -67,6 +72,12 @@ def open_context(
         directory=DirectoryService(env),
         bootstrap=BootstrapService(env),
         sync=SyncEngine(env),
+        attachments=AttachmentService(
+            env,
+            BlobStore(blob_root(paths.data_dir)),
+            ThumbnailCache(thumbnail_root(paths.data_dir)),
+            attachment_policy(settings),
+        ),
         clock=clock,
     )
     if initialise and context.bootstrap.needs_initialise():

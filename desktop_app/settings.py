@@ -21,6 +21,7 @@ class Settings:
     priority_matrix: list[list[str]] = field(default_factory=_default_rows)
     default_channel: str = "phone"
     queue_page_size: int = 200
+    attachment_max_mb: int = 25
 
     def matrix(self) -> PriorityMatrix:
         return PriorityMatrix.from_rows(self.priority_matrix)

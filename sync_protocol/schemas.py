@@ -20,6 +20,8 @@ MutationName = Literal[
     "add_group_member",
     "create_agent",
     "update_agent",
+    "attach_file",
+    "remove_attachment",
 ]
 Role = Literal["agent", "technician", "supervisor", "admin"]
 Outcome = Literal["applied", "rejected", "conflict"]

@@ -1,5 +1,6 @@
 """SQLAlchemy ORM classes. Only services and db import these; views get DTOs."""
 
+from desktop_app.models.attachment import Attachment
 from desktop_app.models.base import Base
 from desktop_app.models.directory import Agent, Category, Group, Reporter, group_members
 from desktop_app.models.incident import AuditEvent, Incident, Note
@@ -8,6 +9,7 @@ from desktop_app.models.sync_state import Counter, DeviceState, OutboxEntry
 
 __all__ = [
     "Agent",
+    "Attachment",
     "AuditEvent",
     "Base",
     "Category",

@@ -1,0 +1,1 @@
+"""Image processing and blob storage for attachments, with Pillow only (no Qt widgets here)."""
