@@ -22,10 +22,11 @@ from desktop_app.domain.limits import (
     title_from_description,
 )
 from desktop_app.domain.priority import PriorityMatrix, check_level
-from desktop_app.domain.status_machine import ClosureFacts, check_transition, is_read_only
+from desktop_app.domain.status_machine import is_read_only
 from desktop_app.models import Agent, Category, Group, Incident, Note, Reporter
 from desktop_app.services.category_service import find_category
 from desktop_app.services.incident_mapping import load_detail, row_to_summary, summary_select
+from desktop_app.services.incident_status import StatusChange, apply_status_change
 from desktop_app.services.numbering import next_incident_number
 from desktop_app.services.reporter_service import add_reporter
 from desktop_app.services.transaction import ServiceBase, ServiceEnv, WriteScope
@@ -83,6 +84,12 @@ class IncidentService(ServiceBase):
     # --- writes --------------------------------------------------------------------------
 
     def create(self, draft: IncidentDraft) -> Result[IncidentDetail]:
+        with self._write() as scope:
+            incident = self.create_in(scope, draft)
+            return Result(load_detail(scope.session, incident), scope.change_set())
+
+    def create_in(self, scope: WriteScope, draft: IncidentDraft) -> Incident:
+        """Create inside the caller's transaction (email import adds its attachments in the same one)."""
         description = clean_text(
             draft.description, field="description", label="The description", max_len=DESCRIPTION_MAX, required=True
         )
@@ -95,68 +102,67 @@ class IncidentService(ServiceBase):
         priority, override_reason = self._priority(
             impact, urgency, draft.priority_override, draft.priority_override_reason
         )
-        with self._write() as scope:
-            occurred_at = _check_occurred(draft.occurred_at, scope.now)
-            session = scope.session
-            reporter = _reporter(scope, draft)
-            category_id = _category_id(session, draft.category_id, draft.category_path)
-            _check_assignment(session, draft.group_id, draft.assignee_id)
-            incident = Incident(
-                id=scope.env.ids(),
-                number=next_incident_number(session),
-                title=title,
-                description=description,
-                channel=Channel(draft.channel).value,
-                reporter_id=reporter.id if reporter else None,
-                reporter_name=reporter.name if reporter else None,
-                reporter_email=reporter.email if reporter else None,
-                reporter_phone=reporter.phone if reporter else None,
-                occurred_at=occurred_at,
-                reported_at=scope.now,
-                category_id=category_id,
-                impact=impact,
-                urgency=urgency,
-                priority=priority.value,
-                priority_override_reason=override_reason,
-                status=(Status.ASSIGNED if draft.assignee_id else Status.NEW).value,
-                group_id=draft.group_id,
-                assignee_id=draft.assignee_id,
-                is_drill=draft.is_drill,
-                created_by_id=scope.actor_id,
-                created_at=scope.now,
-                updated_at=scope.now,
-                version=1,
+        occurred_at = _check_occurred(draft.occurred_at, scope.now)
+        session = scope.session
+        reporter = _reporter(scope, draft)
+        category_id = _category_id(session, draft.category_id, draft.category_path)
+        _check_assignment(session, draft.group_id, draft.assignee_id)
+        incident = Incident(
+            id=scope.env.ids(),
+            number=next_incident_number(session),
+            title=title,
+            description=description,
+            channel=Channel(draft.channel).value,
+            reporter_id=reporter.id if reporter else None,
+            reporter_name=reporter.name if reporter else None,
+            reporter_email=reporter.email if reporter else None,
+            reporter_phone=reporter.phone if reporter else None,
+            occurred_at=occurred_at,
+            reported_at=scope.now,
+            category_id=category_id,
+            impact=impact,
+            urgency=urgency,
+            priority=priority.value,
+            priority_override_reason=override_reason,
+            status=(Status.ASSIGNED if draft.assignee_id else Status.NEW).value,
+            group_id=draft.group_id,
+            assignee_id=draft.assignee_id,
+            is_drill=draft.is_drill,
+            created_by_id=scope.actor_id,
+            created_at=scope.now,
+            updated_at=scope.now,
+            version=1,
+        )
+        session.add(incident)
+        session.flush()
+        payload = {
+            column: getattr(incident, column)
+            for column in (
+                "number",
+                "title",
+                "description",
+                "channel",
+                "reporter_id",
+                "reporter_name",
+                "reporter_email",
+                "reporter_phone",
+                "occurred_at",
+                "reported_at",
+                "category_id",
+                "impact",
+                "urgency",
+                "priority",
+                "priority_override_reason",
+                "status",
+                "group_id",
+                "assignee_id",
+                "is_drill",
             )
-            session.add(incident)
-            session.flush()
-            payload = {
-                column: getattr(incident, column)
-                for column in (
-                    "number",
-                    "title",
-                    "description",
-                    "channel",
-                    "reporter_id",
-                    "reporter_name",
-                    "reporter_email",
-                    "reporter_phone",
-                    "occurred_at",
-                    "reported_at",
-                    "category_id",
-                    "impact",
-                    "urgency",
-                    "priority",
-                    "priority_override_reason",
-                    "status",
-                    "group_id",
-                    "assignee_id",
-                    "is_drill",
-                )
-            }
-            mutation_id = scope.enqueue("create_incident", incident.id, payload)
-            scope.audit(incident.id, "created", None, incident.number, mutation_id)
-            scope.changed("incident", incident.id, "created")
-            return Result(load_detail(session, incident), scope.change_set())
+        }
+        mutation_id = scope.enqueue("create_incident", incident.id, payload)
+        scope.audit(incident.id, "created", None, incident.number, mutation_id)
+        scope.changed("incident", incident.id, "created")
+        return incident
 
     def update(self, incident_id: uuid.UUID, patch: IncidentPatch) -> Result[IncidentDetail]:
         if patch.is_empty():
@@ -230,70 +236,55 @@ class IncidentService(ServiceBase):
         resolution_code: str | None = None,
         root_cause: str | None = None,
         resolution_steps: str | None = None,
+        root_cause_category: str | None = None,
+        reporter_informed: bool | None = None,
+        reporter_not_informed_reason: str | None = None,
+        reason: str | None = None,
     ) -> Result[IncidentDetail]:
+        """Move along the status machine; Resolve and Close need their documentation, Reopen a reason."""
+        change = StatusChange(
+            target,
+            hold_reason=hold_reason,
+            resolution_code=resolution_code,
+            root_cause=root_cause,
+            resolution_steps=resolution_steps,
+            root_cause_category=root_cause_category,
+            reporter_informed=reporter_informed,
+            reporter_not_informed_reason=reporter_not_informed_reason,
+            reason=reason,
+        )
         with self._write() as scope:
             incident = _incident(scope.session, incident_id)
-            current = Status(incident.status)
-            documentation = {
-                "resolution_code": clean_text(
-                    resolution_code, field="resolution_code", label="The resolution code", max_len=SHORT_TEXT_MAX
-                )
-                or incident.resolution_code,
-                "root_cause": clean_text(
-                    root_cause, field="root_cause", label="The root cause", max_len=DESCRIPTION_MAX
-                )
-                or incident.root_cause,
-                "resolution_steps": clean_text(
-                    resolution_steps, field="resolution_steps", label="The resolution steps", max_len=DESCRIPTION_MAX
-                )
-                or incident.resolution_steps,
-            }
-            check_transition(current, target, hold_reason=hold_reason, closure=ClosureFacts(**documentation))
-            base = {"status": current.value, "version": incident.version}
-            payload: dict[str, object] = {"status": target.value, "hold_reason": hold_reason}
-            payload.update({k: v for k, v in documentation.items() if v != getattr(incident, k)})
-            mutation_id = scope.enqueue("change_status", incident.id, payload, base)
-            scope.audit(incident.id, "status", current, target, mutation_id)
-            new_hold = hold_reason.value if target == Status.ON_HOLD and hold_reason else None
-            if new_hold != incident.hold_reason:
-                scope.audit(incident.id, "hold_reason", incident.hold_reason, new_hold, mutation_id)
-                incident.hold_reason = new_hold
-            for key, value in documentation.items():
-                if value != getattr(incident, key):
-                    scope.audit(incident.id, key, getattr(incident, key), value, mutation_id)
-                    setattr(incident, key, value)
-            incident.status = target.value
-            if target == Status.RESOLVED:
-                incident.resolved_at = scope.now
-            if target == Status.CLOSED:
-                incident.closed_at = scope.now
-            if target == Status.IN_PROGRESS and current in (Status.RESOLVED, Status.CLOSED):
-                incident.resolved_at = None
-                incident.closed_at = None
+            apply_status_change(scope, incident, change)
             _touch(scope, incident)
             return Result(load_detail(scope.session, incident), scope.change_set())
 
     def add_note(self, incident_id: uuid.UUID, body: str, kind: NoteKind = NoteKind.WORKLOG) -> Result[IncidentDetail]:
+        with self._write() as scope:
+            note = self.add_note_in(scope, incident_id, body, kind)
+            return Result(load_detail(scope.session, _incident(scope.session, note.incident_id)), scope.change_set())
+
+    def add_note_in(self, scope: WriteScope, incident_id: uuid.UUID, body: str, kind: NoteKind) -> Note:
+        """Append a note inside the caller's transaction (email import threads replies this way)."""
         text = clean_text(body, field="note", label="The note", max_len=NOTE_MAX, required=True)
         if kind == NoteKind.SYSTEM:
             raise ValidationError("System notes are written by the application, not by hand.", field="kind")
-        with self._write() as scope:
-            incident = _writable(scope.session, incident_id)
-            note = Note(
-                id=scope.env.ids(),
-                incident_id=incident.id,
-                kind=NoteKind(kind).value,
-                body=text or "",
-                author_id=scope.actor_id,
-                created_at=scope.now,
-            )
-            scope.session.add(note)
-            scope.enqueue("add_note", incident.id, {"note_id": note.id, "kind": note.kind, "body": note.body})
-            # A note is append-only: it bumps the timestamp the queue sorts on, not the field version.
-            incident.updated_at = scope.now
-            scope.changed("incident", incident.id)
-            scope.session.flush()
-            return Result(load_detail(scope.session, incident), scope.change_set())
+        incident = _writable(scope.session, incident_id)
+        note = Note(
+            id=scope.env.ids(),
+            incident_id=incident.id,
+            kind=NoteKind(kind).value,
+            body=text or "",
+            author_id=scope.actor_id,
+            created_at=scope.now,
+        )
+        scope.session.add(note)
+        scope.enqueue("add_note", incident.id, {"note_id": note.id, "kind": note.kind, "body": note.body})
+        # A note is append-only: it bumps the timestamp the queue sorts on, not the field version.
+        incident.updated_at = scope.now
+        scope.changed("incident", incident.id)
+        scope.session.flush()
+        return note
 
     # --- helpers -------------------------------------------------------------------------
 
