@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from central_server import __version__
-from central_server.api import auth, health, info, sync
+from central_server.api import auth, blobs, health, info, sync
 from central_server.api.errors import install_error_handlers
 from central_server.context import ServerContext, open_server
 from central_server.domain.clock import Clock, utc_now
@@ -34,6 +34,6 @@ def create_app(settings: ServerSettings, *, clock: Clock = utc_now, context: Ser
     )
     app.state.context = ctx
     install_error_handlers(app)
-    for router in (health.router, info.router, auth.router, sync.router):
+    for router in (health.router, info.router, auth.router, sync.router, blobs.router):
         app.include_router(router)
     return app

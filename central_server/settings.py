@@ -17,6 +17,8 @@ ENV_SECRET = "HELPDESK_SERVER_SECRET"
 # For end-to-end tests that need short-lived tokens or a tiny change log from a real process.
 ENV_ACCESS_TOKEN_TTL = "HELPDESK_SERVER_ACCESS_TOKEN_TTL"
 ENV_CHANGE_RETENTION = "HELPDESK_SERVER_CHANGE_RETENTION"
+# Where attachment bytes live (default <data dir>/blobs); every process behind one database needs the same.
+ENV_BLOB_DIR = "HELPDESK_SERVER_BLOB_DIR"
 DATABASE_FILE = "helpdesk-server.sqlite3"
 SECRET_FILE = "server-secret"
 
@@ -46,10 +48,17 @@ class ServerSettings:
     bootstrap_limit_default: int = 1000
     bootstrap_limit_max: int = 5000
     argon2: Argon2Cost = Argon2Cost()
+    blob_dir: Path | None = None  # None: <data_dir>/blobs
+    blob_max_bytes: int = 100 * 1024 * 1024
+    upload_chunk_max_bytes: int = 8 * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def blobs_root(self) -> Path:
+        return self.blob_dir or self.data_dir / "blobs"
 
 
 def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
@@ -93,4 +102,11 @@ def settings_from_environment(data_dir: str | Path | None = None, database_url: 
         overrides["access_token_ttl"] = ttl
     if retention := _seconds(ENV_CHANGE_RETENTION):
         overrides["change_retention"] = retention
-    return ServerSettings(data_dir=directory, database_url=url, jwt_secret=load_secret(directory), **overrides)
+    blob_dir = os.environ.get(ENV_BLOB_DIR)
+    return ServerSettings(
+        data_dir=directory,
+        database_url=url,
+        jwt_secret=load_secret(directory),
+        blob_dir=Path(blob_dir).expanduser().resolve() if blob_dir else None,
+        **overrides,  # type: ignore[arg-type]
+    )

@@ -25,7 +25,7 @@ MutationName = Literal[
 ]
 Role = Literal["agent", "technician", "supervisor", "admin"]
 Outcome = Literal["applied", "rejected", "conflict"]
-Entity = Literal["incident", "note", "audit", "reporter", "category", "group", "user", "conflict"]
+Entity = Literal["incident", "note", "audit", "reporter", "category", "group", "user", "conflict", "attachment"]
 
 
 class WireModel(BaseModel):

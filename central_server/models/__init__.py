@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 models of the central server (its own; it never imports the client's)."""
 
 from central_server.models.accounts import Client, Group, LoginFailure, RefreshToken, User, group_members
+from central_server.models.attachment import Attachment, Blob, BlobHolder, BlobUpload
 from central_server.models.base import Base
 from central_server.models.directory import Category, IdAlias, Reporter
 from central_server.models.incident import AuditEvent, Conflict, Incident, Note
@@ -20,8 +21,12 @@ __all__ = [
     "CHANGES_COUNTER",
     "NUMBERS_COUNTER",
     "PRUNED_THROUGH_COUNTER",
+    "Attachment",
     "AuditEvent",
     "Base",
+    "Blob",
+    "BlobHolder",
+    "BlobUpload",
     "Category",
     "Change",
     "Client",

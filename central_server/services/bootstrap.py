@@ -18,9 +18,20 @@ from sqlalchemy.orm import Session, defer
 
 from central_server.context import ServerContext
 from central_server.domain.permissions import Actor
-from central_server.models import AuditEvent, Category, Conflict, Group, Incident, Note, Reporter, User
+from central_server.models import (
+    Attachment,
+    AuditEvent,
+    Category,
+    Conflict,
+    Group,
+    Incident,
+    Note,
+    Reporter,
+    User,
+)
 from central_server.services.errors import RequestRefusedError
 from central_server.services.serialize import (
+    attachment_data,
     audit_data,
     category_data,
     conflict_record,
@@ -36,7 +47,7 @@ from sync_protocol.schemas import BootstrapPage
 from sync_protocol.schemas import Change as WireChange
 
 # Directory first, so that every reference an incident holds arrives before it.
-KINDS = ("user", "group", "category", "reporter", "incident", "note", "audit", "conflict")
+KINDS = ("user", "group", "category", "reporter", "incident", "note", "audit", "attachment", "conflict")
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,9 @@ def _page_of(
     if kind == "audit":
         query = select(AuditEvent).join(Incident, AuditEvent.incident_id == Incident.id).where(visible_incidents(actor))
         return [(e.id, audit_data(e)) for e in session.scalars(_keyset(query, AuditEvent, after, limit))]
+    if kind == "attachment":
+        query = select(Attachment).join(Incident, Attachment.incident_id == Incident.id).where(visible_incidents(actor))
+        return [(a.id, attachment_data(a)) for a in session.scalars(_keyset(query, Attachment, after, limit))]
     query = select(Conflict).where(Conflict.user_id == actor.id, Conflict.resolved_at.is_(None))
     rows = session.scalars(_keyset(query, Conflict, after, limit))
     return [(c.id, conflict_record(c).model_dump(mode="json")) for c in rows]

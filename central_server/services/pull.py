@@ -17,6 +17,7 @@ from central_server.context import ServerContext
 from central_server.domain.permissions import Actor
 from central_server.models import (
     PRUNED_THROUGH_COUNTER,
+    Attachment,
     AuditEvent,
     Category,
     Change,
@@ -30,6 +31,7 @@ from central_server.models import (
 )
 from central_server.services.errors import RequestRefusedError
 from central_server.services.serialize import (
+    attachment_data,
     audit_data,
     category_data,
     conflict_record,
@@ -48,7 +50,7 @@ from sync_protocol.schemas import PullResponse
 # audit entry's incident is needed for its visibility only.
 WIRE_INCIDENT = defer(Incident.field_stamps)
 VISIBILITY_ONLY = load_only(Incident.group_id, Incident.assignee_id, Incident.created_by_id)
-REPUBLISHED = frozenset({"note", "audit"})
+REPUBLISHED = frozenset({"note", "audit", "attachment"})
 
 
 def cursor_expired(detail: str) -> RequestRefusedError:
@@ -127,7 +129,8 @@ def _load(session: Session, actor: Actor, ids: dict[str, list[uuid.UUID]]) -> di
     incidents = {i.id: i for i in _by_ids(session, Incident, ids.get("incident", []), WIRE_INCIDENT)}
     notes = _by_ids(session, Note, ids.get("note", []))
     events = _by_ids(session, AuditEvent, ids.get("audit", []))
-    parent_ids = [c.incident_id for c in (*notes, *events) if c.incident_id not in incidents]
+    attachments = _by_ids(session, Attachment, ids.get("attachment", []))
+    parent_ids = [c.incident_id for c in (*notes, *events, *attachments) if c.incident_id not in incidents]
     parents = {i.id: i for i in _by_ids(session, Incident, parent_ids, VISIBILITY_ONLY)}
 
     def visible(incident_id: uuid.UUID) -> bool:
@@ -137,6 +140,7 @@ def _load(session: Session, actor: Actor, ids: dict[str, list[uuid.UUID]]) -> di
     out["incident"] = {i.id: incident_data(i) for i in incidents.values() if visible(i.id)}
     out["note"] = {n.id: note_data(n) for n in notes if visible(n.incident_id)}
     out["audit"] = {e.id: audit_data(e) for e in events if visible(e.incident_id)}
+    out["attachment"] = {a.id: attachment_data(a) for a in attachments if visible(a.incident_id)}
     out["reporter"] = {r.id: reporter_data(r) for r in _by_ids(session, Reporter, ids.get("reporter", []))}
     out["category"] = {c.id: category_data(c) for c in _by_ids(session, Category, ids.get("category", []))}
     out["group"] = groups_data(session, _by_ids(session, Group, ids.get("group", [])))

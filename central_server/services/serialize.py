@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from central_server.domain.incident_fields import to_wire
 from central_server.models import (
+    Attachment,
     AuditEvent,
     Category,
     Conflict,
@@ -43,6 +44,11 @@ def incident_data(incident: Incident) -> dict[str, Any]:
 
 def note_data(note: Note) -> dict[str, Any]:
     return _row(note, ("id", "incident_id", "kind", "body", "author_id", "created_at"))
+
+
+def attachment_data(attachment: Attachment) -> dict[str, Any]:
+    names = ("id", "incident_id", "sha256", "display_name", "mime_type", "size", "caption", "created_by")
+    return _row(attachment, (*names, "created_at", "removed_at", "removed_by", "bytes_ready"))
 
 
 def audit_data(event: AuditEvent) -> dict[str, Any]:

@@ -25,7 +25,9 @@ ChangeKey = tuple[str, uuid.UUID]
 
 ENTITY_ORDER = {
     entity: rank
-    for rank, entity in enumerate(("user", "group", "category", "reporter", "incident", "note", "audit", "conflict"))
+    for rank, entity in enumerate(
+        ("user", "group", "category", "reporter", "incident", "note", "audit", "attachment", "conflict")
+    )
 }
 
 

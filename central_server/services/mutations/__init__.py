@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from central_server.services.mutations.attachments import attach_file, remove_attachment
 from central_server.services.mutations.directory import (
     add_group_member,
     create_agent,
@@ -23,6 +24,8 @@ APPLIERS: dict[str, Callable[[MutationScope], Applied]] = {
     "change_status": change_status,
     "reassign": reassign,
     "add_note": add_note,
+    "attach_file": attach_file,
+    "remove_attachment": remove_attachment,
     "create_reporter": create_reporter,
     "create_category": create_category,
     "create_group": create_group,

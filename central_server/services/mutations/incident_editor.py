@@ -11,7 +11,7 @@ from sqlalchemy import select
 from central_server.domain.ids import new_id
 from central_server.domain.incident_fields import audit_text
 from central_server.domain.merge import Stamp
-from central_server.models import AuditEvent, Incident, Note
+from central_server.models import Attachment, AuditEvent, Incident, Note
 from central_server.services.transaction import WriteUnit
 
 # The fields pull visibility depends on (besides the creator, which never changes): moving one may show
@@ -101,3 +101,7 @@ class IncidentEditor:
             select(AuditEvent.id).where(AuditEvent.incident_id == incident_id).order_by(AuditEvent.id)
         ):
             self.unit.changed("audit", event_id)
+        for attachment_id in session.scalars(
+            select(Attachment.id).where(Attachment.incident_id == incident_id).order_by(Attachment.id)
+        ):
+            self.unit.changed("attachment", attachment_id)
