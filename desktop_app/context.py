@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -20,6 +20,8 @@ from desktop_app.services.bootstrap_service import BootstrapService
 from desktop_app.services.category_service import CategoryService
 from desktop_app.services.directory_service import DirectoryService
 from desktop_app.services.incident_service import IncidentService
+from desktop_app.services.mail_import_service import MailImportService, mail_options
+from desktop_app.services.mail_quarantine import quarantine_root
 from desktop_app.services.reporter_service import ReporterService
 from desktop_app.services.transaction import ServiceEnv
 from desktop_app.settings import Settings, load_settings
@@ -39,6 +41,7 @@ class AppContext:
     sync: SyncEngine
     attachments: AttachmentService
     clock: Clock = utc_now
+    mail: MailImportService = field(init=False)
 
     def close(self) -> None:
         self.sync.close()
@@ -79,6 +82,9 @@ def open_context(
             attachment_policy(settings),
         ),
         clock=clock,
+    )
+    context.mail = MailImportService(
+        env, context.incidents, context.attachments, quarantine_root(paths.data_dir), mail_options(settings)
     )
     if initialise and context.bootstrap.needs_initialise():
         context.bootstrap.initialise()

@@ -21,6 +21,11 @@ class Settings:
     priority_matrix: list[list[str]] = field(default_factory=_default_rows)
     default_channel: str = "phone"
     queue_page_size: int = 200
+    # Email import: larger messages are quarantined unread; a reply reopens a resolved incident;
+    # a folder polled for new .eml/.msg files ("" = none).
+    mail_size_limit_mb: int = 50
+    mail_reopen_resolved: bool = True
+    mail_watch_folder: str = ""
     attachment_max_mb: int = 25
 
     def matrix(self) -> PriorityMatrix:

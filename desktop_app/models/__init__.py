@@ -4,6 +4,7 @@ from desktop_app.models.attachment import Attachment
 from desktop_app.models.base import Base
 from desktop_app.models.directory import Agent, Category, Group, Reporter, group_members
 from desktop_app.models.incident import AuditEvent, Incident, Note
+from desktop_app.models.mail import MailMessage, QuarantinedMail
 from desktop_app.models.sync import Conflict, IncidentShadow, NumberBlock, SyncState
 from desktop_app.models.sync_state import Counter, DeviceState, OutboxEntry
 
@@ -18,10 +19,12 @@ __all__ = [
     "DeviceState",
     "Group",
     "Incident",
+    "MailMessage",
     "IncidentShadow",
     "Note",
     "NumberBlock",
     "OutboxEntry",
+    "QuarantinedMail",
     "Reporter",
     "SyncState",
     "group_members",

@@ -258,6 +258,7 @@ class IncidentService(ServiceBase):
         resolution_code: str | None = None,
         root_cause: str | None = None,
         resolution_steps: str | None = None,
+        reason: str | None = None,
     ) -> Incident:
         """Change the status inside the caller's transaction (a threaded email reply reopens this way)."""
         incident = _incident(scope.session, incident_id)
