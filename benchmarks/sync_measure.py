@@ -46,7 +46,11 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
-def measure_concurrent(make: Callable[[int], AnyClient], clients: int, duration: float) -> dict[str, Any]:
+def measure_concurrent(
+    make: Callable[[int], AnyClient], clients: int, duration: float, pace: float | None = None
+) -> dict[str, Any]:
+    """Each client pushes one mutation and pulls, again and again: back to back (``pace`` None, a closed
+    loop that measures capacity) or one round every ``pace`` seconds, the clients spread over the period."""
     ready = threading.Barrier(clients + 1)
     lock = threading.Lock()
     latencies: list[float] = []
@@ -63,9 +67,12 @@ def measure_concurrent(make: Callable[[int], AnyClient], clients: int, duration:
             ready.wait()
             return
         ready.wait()
-        deadline = time.monotonic() + duration
+        begin = time.monotonic()
+        deadline = begin + duration
         index = 0
         while time.monotonic() < deadline:
+            if pace:
+                time.sleep(max(0.0, begin + pace * (index + n / clients) - time.monotonic()))
             started = time.perf_counter()
             try:
                 client.push([client.next_mutation(index)])
@@ -90,6 +97,7 @@ def measure_concurrent(make: Callable[[int], AnyClient], clients: int, duration:
     return {
         "clients": clients,
         "duration_s": duration,
+        "pace_s": pace,
         "rounds": len(latencies),
         "rounds_per_s": round(len(latencies) / elapsed, 1),
         "errors": len(errors),

@@ -50,6 +50,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--incidents", type=int, default=100_000, help="incidents seeded for bootstrap")
     parser.add_argument("--rounds", type=int, default=50, help="no-change rounds (default 50)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="server processes, for the server and the bare app alike (default 2)"
+    )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=1.0,
+        help="seconds between one client's rounds in the paced phase (default 1; the app syncs every 60 s)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (databases, server logs)")
     parser.add_argument("--serve-bare", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -59,8 +68,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 # --- the bare app: one database write per item, one page read ------------------------------------
 
 
-def serve_bare(database_url: str, port: int) -> None:
+ENV_BARE_URL = "HELPDESK_BENCH_BARE_URL"
+
+
+def serve_bare(database_url: str, port: int, workers: int) -> None:
     import uvicorn
+
+    if workers == 1:
+        uvicorn.run(bare_app(database_url), host="127.0.0.1", port=port, log_level="warning")
+        return
+    os.environ[ENV_BARE_URL] = database_url
+    uvicorn.run(
+        "sync_parts:bare_app_from_environment",
+        factory=True,
+        workers=workers,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
+
+
+def bare_app_from_environment() -> Any:
+    return bare_app(os.environ[ENV_BARE_URL])
+
+
+def bare_app(database_url: str) -> Any:
     from fastapi import FastAPI
     from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, select
 
@@ -112,7 +144,7 @@ def serve_bare(database_url: str, port: int) -> None:
             "has_more": len(found) > limit,
         }
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    return app
 
 
 # --- processes and databases -------------------------------------------------------------------------
@@ -124,13 +156,33 @@ def free_port() -> int:
     return pick()
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU of a process so far (Linux /proc), to tell the server's work from the client threads'."""
+def _stat(pid: int) -> list[str] | None:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (``serve --workers N`` runs the work in child processes)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))):
+            parents[int(entry.name)] = int(fields[1])
+    tree, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        tree.extend(frontier)
+    return tree
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of a process tree so far (Linux /proc), to tell the server's work from the clients'."""
+    total = None
+    for member in _tree(pid):
+        if fields := _stat(member):
+            total = (total or 0) + int(fields[11]) + int(fields[12])
+    return None if total is None else total / os.sysconf("SC_CLK_TCK")
 
 
 @dataclasses.dataclass

@@ -37,3 +37,10 @@ def create_app(settings: ServerSettings, *, clock: Clock = utc_now, context: Ser
     for router in (health.router, info.router, auth.router, sync.router, blobs.router):
         app.include_router(router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``serve --workers N`` process: settings from the environment the parent set."""
+    from central_server.settings import settings_from_environment
+
+    return create_app(settings_from_environment())

@@ -20,7 +20,11 @@ from central_server.context import ServerContext, open_server
 from central_server.db.migrate import SchemaTooNewError
 from central_server.domain.enums import Role
 from central_server.services import users
-from central_server.settings import settings_from_environment
+from central_server.settings import (
+    ENV_DATA_DIR,
+    ENV_DATABASE_URL,
+    settings_from_environment,
+)
 
 PROG = "helpdesk-server"
 ENV_PASSWORD = "HELPDESK_PASSWORD"
@@ -39,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--workers", type=_positive_int, default=1, help="server processes on this port (default 1; about one per core)"
+    )
     serve.set_defaults(handler=_serve)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
@@ -71,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def read_password(prompt: str = "Password: ") -> str:
     """HELPDESK_PASSWORD, else a prompt on a terminal, else the first line of stdin."""
     from_env = os.environ.get(ENV_PASSWORD)
@@ -89,7 +103,21 @@ def _serve(ctx: ServerContext, args: argparse.Namespace) -> int:
 
     from central_server.app import create_app
 
-    uvicorn.run(create_app(ctx.settings, context=ctx), host=args.host, port=args.port, log_level=args.log_level)
+    if args.workers == 1:
+        uvicorn.run(create_app(ctx.settings, context=ctx), host=args.host, port=args.port, log_level=args.log_level)
+        return EXIT_OK
+    # Each worker process builds its own context from the environment: the database is already migrated.
+    os.environ[ENV_DATA_DIR] = str(ctx.settings.data_dir)
+    os.environ[ENV_DATABASE_URL] = ctx.settings.database_url
+    ctx.close()
+    uvicorn.run(
+        "central_server.app:app_from_environment",
+        factory=True,
+        workers=args.workers,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+    )
     return EXIT_OK
 
 

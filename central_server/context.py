@@ -6,7 +6,6 @@ number of processes can serve one PostgreSQL.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from dataclasses import dataclass, field
 
@@ -16,8 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from central_server.db.engine import create_server_engine, make_session_factory
 from central_server.db.migrate import migrate
+from central_server.db.writer_lock import SqliteWriterLock, writer_lock_for
 from central_server.domain.clock import Clock, utc_now
 from central_server.models import ServerMeta
+from central_server.services.render_cache import RenderCache
 from central_server.settings import ServerSettings
 
 
@@ -30,8 +31,10 @@ class ServerContext:
     server_id: uuid.UUID
     passwords: PasswordHasher
     _dummy_password_hash: str | None = None
-    # SQLite has one writer at a time: this process's writers queue here (see services/transaction.py).
-    sqlite_writer: threading.RLock = field(default_factory=threading.RLock)
+    # SQLite has one writer at a time: writers of every serving process queue here (db/writer_lock.py).
+    sqlite_writer: SqliteWriterLock = field(default_factory=lambda: SqliteWriterLock(None))
+    # What pulled change rows went out with, shared by every client this process serves.
+    render_cache: RenderCache = field(default_factory=RenderCache)
 
     @property
     def dummy_password_hash(self) -> str:
@@ -57,4 +60,6 @@ def open_server(settings: ServerSettings, *, clock: Clock = utc_now) -> ServerCo
         raise
     cost = settings.argon2
     hasher = PasswordHasher(time_cost=cost.time_cost, memory_cost=cost.memory_cost_kib, parallelism=cost.parallelism)
-    return ServerContext(settings, engine, sessions, clock, server_id, hasher)
+    return ServerContext(
+        settings, engine, sessions, clock, server_id, hasher, sqlite_writer=writer_lock_for(settings.database_url)
+    )

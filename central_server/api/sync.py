@@ -9,7 +9,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
+from pydantic import BaseModel
 
 from central_server.api.deps import ActorDep, ContextDep
 from central_server.services import bootstrap, conflicts, numbering, pull, push
@@ -50,18 +51,25 @@ def _after_push_committed(request: Request) -> None:
             os._exit(1)
 
 
-@router.post("/push", responses={409: {"description": "seq_gap: resend from last_seq + 1"}})
+def _json(model: BaseModel) -> Response:
+    """The model as JSON, once: returned as a model, FastAPI would validate it again before dumping it."""
+    return Response(content=model.model_dump_json(), media_type="application/json")
+
+
+@router.post(
+    "/push", response_model=PushResponse, responses={409: {"description": "seq_gap: resend from last_seq + 1"}}
+)
 def push_mutations(
     body: PushRequest,
     ctx: ContextDep,
     actor: ActorDep,
     request: Request,
     x_client_time: Annotated[str | None, Header()] = None,
-) -> PushResponse:
+) -> Response:
     response = push.push(ctx, actor, body, _client_time(x_client_time))
     if body.mutations:
         _after_push_committed(request)
-    return response
+    return _json(response)
 
 
 def _client_time(header: str | None) -> datetime | None:
@@ -76,28 +84,32 @@ def _client_time(header: str | None) -> datetime | None:
     return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
 
-@router.get("/pull", responses={410: {"description": "cursor_expired: bootstrap again, keep the outbox"}})
+@router.get(
+    "/pull",
+    response_model=PullResponse,
+    responses={410: {"description": "cursor_expired: bootstrap again, keep the outbox"}},
+)
 def pull_changes(
     ctx: ContextDep,
     actor: ActorDep,
     cursor: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int | None, Query(ge=1)] = None,
-) -> PullResponse:
+) -> Response:
     settings = ctx.settings
     size = min(limit or settings.pull_limit_default, settings.pull_limit_max)
-    return pull.pull(ctx, actor, cursor, size)
+    return _json(pull.pull(ctx, actor, cursor, size))
 
 
-@router.get("/bootstrap")
+@router.get("/bootstrap", response_model=BootstrapPage)
 def bootstrap_page(
     ctx: ContextDep,
     actor: ActorDep,
     page: str | None = None,
     limit: Annotated[int | None, Query(ge=1)] = None,
-) -> BootstrapPage:
+) -> Response:
     settings = ctx.settings
     size = min(limit or settings.bootstrap_limit_default, settings.bootstrap_limit_max)
-    return bootstrap.bootstrap_page(ctx, actor, page, size)
+    return _json(bootstrap.bootstrap_page(ctx, actor, page, size))
 
 
 @router.post("/numbers")
