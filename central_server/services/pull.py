@@ -30,6 +30,7 @@ from central_server.models import (
     User,
 )
 from central_server.services.errors import RequestRefusedError
+from central_server.services.render_cache import CACHEABLE, RenderCache
 from central_server.services.serialize import (
     attachment_data,
     audit_data,
@@ -41,7 +42,11 @@ from central_server.services.serialize import (
     reporter_data,
     users_data,
 )
-from central_server.services.transaction import current_counter, read_session, write_unit
+from central_server.services.transaction import (
+    current_counter,
+    read_session,
+    write_unit,
+)
 from central_server.services.visibility import incident_visible
 from sync_protocol.schemas import Change as WireChange
 from sync_protocol.schemas import PullResponse
@@ -70,7 +75,7 @@ def pull(ctx: ServerContext, actor: Actor, cursor: int, limit: int) -> PullRespo
             raise cursor_expired("The cursor is older than the retained change log")
         has_more = len(rows) > limit
         rows = rows[:limit]
-        changes = render_changes(session, actor, rows)
+        changes = render_changes(session, actor, rows, ctx.render_cache)
     return PullResponse(changes=changes, cursor=rows[-1].counter if rows else cursor, has_more=has_more)
 
 
@@ -92,25 +97,39 @@ def prune_changes(ctx: ServerContext) -> int:
         return int(removed or 0)
 
 
-def render_changes(session: Session, actor: Actor, rows: list[Change]) -> list[WireChange]:
-    ids: dict[str, list[uuid.UUID]] = defaultdict(list)
-    for row in rows:
-        ids[row.entity].append(row.entity_id)
-    loaded = _load(session, actor, ids)
+def render_changes(
+    session: Session, actor: Actor, rows: list[Change], cache: RenderCache | None = None
+) -> list[WireChange]:
     # A note or audit entry may have several rows (its own, and a reassignment republishing it, see
     # IncidentEditor); a page carries only its last one, since the data is its current state anyway and
     # older clients insert each note or audit upsert of a page as a new row.
     last = {(row.entity, row.entity_id): row.counter for row in rows if row.entity in REPUBLISHED}
+    rows = [row for row in rows if last.get((row.entity, row.entity_id), row.counter) == row.counter]
+    cached: dict[int, tuple[uuid.UUID, dict[str, Any]]] = {}
+    ids: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for row in rows:
+        hit = _cached(cache, row)
+        if hit is not None:
+            cached[row.counter] = hit
+        else:
+            ids[row.entity].append(row.entity_id)
+    loaded = _load(session, actor, ids)
+    seen = _visible_ids(session, actor, {incident_id for incident_id, _ in cached.values()})
     changes: list[WireChange] = []
     for row in rows:
-        if last.get((row.entity, row.entity_id), row.counter) != row.counter:
-            continue
-        if row.entity == "conflict":
+        data: dict[str, Any] | None
+        if row.counter in cached:
+            incident_id, data = cached[row.counter]
+            data = data if incident_id in seen else None
+        elif row.entity == "conflict":
             data = loaded["conflict"].get(row.entity_id)
             if data is None:
                 continue  # someone else's conflict: not even a tombstone
         else:
             data = loaded[row.entity].get(row.entity_id) if row.op == "upsert" else None
+            if data is not None and cache is not None and row.entity in CACHEABLE:
+                incident_id = row.entity_id if row.entity == "incident" else uuid.UUID(data["incident_id"])
+                cache.put((row.entity, row.entity_id, row.counter), incident_id, data)
         changes.append(
             WireChange(
                 counter=row.counter,
@@ -121,6 +140,24 @@ def render_changes(session: Session, actor: Actor, rows: list[Change]) -> list[W
             )
         )
     return changes
+
+
+def _cached(cache: RenderCache | None, row: Change) -> tuple[uuid.UUID, dict[str, Any]] | None:
+    if cache is None or row.op != "upsert" or row.entity not in CACHEABLE:
+        return None
+    return cache.get((row.entity, row.entity_id, row.counter))
+
+
+def _visible_ids(session: Session, actor: Actor, incident_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these incidents the user may see now (a deleted one: none)."""
+    ordered = list(incident_ids)
+    visible: set[uuid.UUID] = set()
+    for start in range(0, len(ordered), 500):
+        query = select(Incident.id, Incident.group_id, Incident.assignee_id, Incident.created_by_id).where(
+            Incident.id.in_(ordered[start : start + 500])
+        )
+        visible.update(row.id for row in session.execute(query) if incident_visible(actor, row))
+    return visible
 
 
 def _load(session: Session, actor: Actor, ids: dict[str, list[uuid.UUID]]) -> dict[str, dict[uuid.UUID, Any]]:
