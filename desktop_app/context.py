@@ -22,7 +22,9 @@ from desktop_app.services.directory_service import DirectoryService
 from desktop_app.services.incident_service import IncidentService
 from desktop_app.services.mail_import_service import MailImportService, mail_options
 from desktop_app.services.mail_quarantine import quarantine_root
+from desktop_app.services.queue_query import QueueService
 from desktop_app.services.reporter_service import ReporterService
+from desktop_app.services.saved_view_service import SavedViewService
 from desktop_app.services.transaction import ServiceEnv
 from desktop_app.settings import Settings, load_settings
 from desktop_app.sync.engine import SyncEngine
@@ -37,6 +39,8 @@ class AppContext:
     reporters: ReporterService
     categories: CategoryService
     directory: DirectoryService
+    queue: QueueService
+    saved_views: SavedViewService
     bootstrap: BootstrapService
     sync: SyncEngine
     attachments: AttachmentService
@@ -73,6 +77,8 @@ def open_context(
         reporters=ReporterService(env),
         categories=CategoryService(env),
         directory=DirectoryService(env),
+        queue=QueueService(env),
+        saved_views=SavedViewService(env),
         bootstrap=BootstrapService(env),
         sync=SyncEngine(env),
         attachments=AttachmentService(

@@ -19,7 +19,7 @@ __all__ = ["HEAD_REVISION", "KNOWN_REVISIONS", "migrate"]
 BACKUPS_KEPT = 5
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Tables that the ORM does not map (FTS5 and its shadow tables) are managed by migrations only.
-UNMAPPED_PREFIXES = ("reporter_search",)
+UNMAPPED_PREFIXES = ("reporter_search", "incident_search")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop_app.models.base import Base, UuidPrimaryKey
 from desktop_app.models.directory import Agent, Category, Group, Reporter
+from desktop_app.models.queue import QUEUE_INDEXES
 
 
 class Incident(UuidPrimaryKey, Base):
     __tablename__ = "incidents"
     __table_args__ = (
         # Queue orderings: newest first, and open work by priority.
-        Index("ix_incidents_created_at", "created_at"),
-        Index("ix_incidents_updated_at", "updated_at"),
+        *QUEUE_INDEXES,
         Index("ix_incidents_status_priority", "status", "priority", "created_at"),
         Index("ix_incidents_assignee_status", "assignee_id", "status"),
         Index("ix_incidents_group_status", "group_id", "status"),

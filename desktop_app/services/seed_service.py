@@ -127,6 +127,9 @@ class SeedService:
                 groups_added, agents_added = _ensure_staff(conn, now_us)
                 _insert_reporters(conn, rng, key_rng, plan, now_us, report)
                 numbers = self._insert_incidents(conn, rng, key_rng, plan, now_us, report)
+                # Fresh statistics (sampled: quick) so the planner picks the queue's partial indexes.
+                _pragma(conn, "PRAGMA analysis_limit=1000")
+                _pragma(conn, "ANALYZE")
                 # Fold the write-ahead log back into the database file so its size is honest.
                 _pragma(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
