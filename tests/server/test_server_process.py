@@ -53,11 +53,12 @@ def _cli(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 @contextmanager
-def running_server(args: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
+def running_server(args: list[str], env: dict[str, str], log: Path, serve_args: tuple[str, ...] = ()) -> Iterator[str]:
     port = free_port()
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", *serve_args]
     with log.open("w") as output:
         process = subprocess.Popen(
-            [str(SERVER_SCRIPT), *args, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            [str(SERVER_SCRIPT), *args, *serve],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -192,6 +193,53 @@ def test_two_server_processes_share_one_postgresql(tmp_path, pg_database_url):
     assert cursor_one == cursor_two == counters[-1]
     assert failures == [401] * 5
     assert locked.status_code == 429
+
+
+def test_several_worker_processes_serve_one_sqlite_file(tmp_path):
+    data = str(tmp_path / "server-data")
+    env = _env()
+    names = ["ann", "ben", "cat", "dan"]
+    for name in names:
+        _cli("--data-dir", data, "user", "add", name, "--role", "agent", env=env)
+
+    with running_server(["--data-dir", data], env, tmp_path / "server.log", ("--workers", "2")) as base:
+        clients = [_client(base, name) for name in names]
+        blocks = [
+            c.http.post("/sync/numbers", json={"client_id": str(c.client_id), "size": 8}, headers=c.headers).json()
+            for c in clients
+        ]
+        with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+            pairs = zip(clients, blocks, strict=True)
+            futures = [pool.submit(_push_batches, client, [base], block, 3) for client, block in pairs]
+            results = [r for future in futures for r in future.result()]
+        pulled, cursor = _client(base, "ann").pull_all()
+
+    assert [r["outcome"] for r in results] == ["applied"] * 60
+    engine = create_server_engine(f"sqlite:///{data}/helpdesk-server.sqlite3")
+    try:
+        with make_session_factory(engine)() as session:
+            counters = list(session.scalars(select(Change.counter).order_by(Change.counter)))
+            chain = verify_chain(session)
+            incident_count = session.scalar(select(func.count()).select_from(Incident))
+    finally:
+        engine.dispose()
+    assert incident_count == 60
+    assert counters == list(range(1, len(counters) + 1))
+    assert cursor == counters[-1]
+    assert len({c["entity_id"] for c in pulled if c["entity"] == "incident"}) == 60
+    assert chain.ok
+
+
+def test_serve_refuses_zero_workers(tmp_path):
+    result = subprocess.run(
+        [str(SERVER_SCRIPT), "--data-dir", str(tmp_path), "serve", "--workers", "0"],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "--workers: must be at least 1" in result.stderr
 
 
 def _healthy(url: str) -> bool:
