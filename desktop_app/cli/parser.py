@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from desktop_app.cli import attachment_commands as attachments
 from desktop_app.cli import directory_commands as directory
 from desktop_app.cli import incident_commands as incidents
 from desktop_app.cli import setup_commands as setup
@@ -295,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_setup_commands(commands)
     _add_incident_commands(commands)
+    attachments.add_parsers(commands, NUMBER_HELP)
     _add_directory_commands(commands)
     _add_sync_commands(commands)
     return parser

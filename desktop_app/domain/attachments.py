@@ -27,6 +27,14 @@ class AttachmentInfo:
         return self.mime_type.startswith("image/")
 
 
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 class AttachmentError(ValidationError):
     """A file refused before anything is stored; the message names the file and the rule."""
 

@@ -31,6 +31,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("change_status", "Change &status…", "Ctrl+Shift+S", "Move the incident through its workflow", "status"),
     ActionSpec("add_note", "Add &note", "Ctrl+Shift+N", "Write a worklog or investigation note", "note"),
     ActionSpec("copy_number", "&Copy number", "Ctrl+Shift+C", "Copy the incident number to read it back", "copy"),
+    ActionSpec(
+        "capture_region", "Capture &region…", "Ctrl+Alt+R", "Screenshot of a part of the screen, to annotate and attach"
+    ),
+    ActionSpec(
+        "capture_screen", "Capture &whole screen", "Ctrl+Alt+S", "Screenshot of every screen, to annotate and attach"
+    ),
+    ActionSpec("attach_file", "Attach &file…", "Ctrl+Alt+F", "Attach files to the incident (or drop them on it)"),
     ActionSpec("refresh", "&Refresh", "F5", "Reload the queue", "refresh", "View"),
     ActionSpec("focus_queue", "Focus &queue", "Ctrl+1", "Move the keyboard focus to the queue", None, "View"),
     ActionSpec("focus_detail", "Focus &detail", "Ctrl+2", "Move the keyboard focus to the incident", None, "View"),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.dtos import IncidentDetail
 from desktop_app.domain.enums import IMPACT_LABELS, URGENCY_LABELS, NoteKind, Status
 from desktop_app.domain.status_machine import is_read_only
+from desktop_app.views.attachments.attachment_strip import AttachmentStrip
 from desktop_app.views.widgets.error_banner import ErrorBanner
 from desktop_app.views.widgets.priority_badge import PriorityBadge
 
@@ -190,6 +191,9 @@ class IncidentDetailView(QWidget):
         layout.addLayout(form)
         layout.addWidget(self._section("Description"))
         layout.addWidget(self.description)
+        self.attachments = AttachmentStrip()
+        self.attachments.install_paste_shortcut(self)
+        layout.addWidget(self.attachments)
         layout.addWidget(self._section("Activity"))
         layout.addWidget(self.timeline, 1)
         layout.addLayout(composer)
@@ -220,6 +224,8 @@ class IncidentDetailView(QWidget):
     def show_incident(self, detail: IncidentDetail | None) -> None:
         keep_draft = self.detail is not None and detail is not None and self.detail.id == detail.id
         self.detail = detail
+        read_only = detail is not None and is_read_only(detail.status)
+        self.attachments.show_incident(detail.id if detail else None, read_only)
         if detail is None:
             self.stack.setCurrentIndex(0)
             return

@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.sync_controller = None
         if context is not None:
             self._install_sync(context)
+            self.detail.attachments.bind(context.attachments, runner, bus)
 
     def _build_menus(self) -> None:
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENU_ORDER}
@@ -148,6 +149,8 @@ class MainWindow(QMainWindow):
         self.detail.assign_requested.connect(self.open_assign)
         self.detail.status_change_requested.connect(self.open_status)
         self.detail.note_submitted.connect(self._on_detail_note_submitted)
+        self.detail.attachments.connect_actions(a)
+        self.detail.attachments.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.bus.incidents_changed.connect(self._on_bus_incidents_changed)
         self.bus.incidents_created.connect(self.queue_model.refresh_incidents)
         self.runner.busy_changed.connect(self._on_runner_busy_changed)
@@ -160,6 +163,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.queue_model.set_source(context.incidents)
         self._install_sync(context)
+        self.detail.attachments.bind(context.attachments, self.runner, self.bus)
         waiting, self._run_when_ready = self._run_when_ready, []
         self.statusBar().clearMessage()
         for run in waiting:

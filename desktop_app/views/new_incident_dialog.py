@@ -33,6 +33,7 @@ from desktop_app.domain.category_search import search_categories
 from desktop_app.domain.dtos import CategoryNode, IncidentDetail, IncidentDraft, ReporterDraft, ReporterSummary, Result
 from desktop_app.domain.enums import IMPACT_LABELS, URGENCY_LABELS, Channel
 from desktop_app.domain.errors import HelpdeskError
+from desktop_app.views.attachments.attachment_strip import AttachmentStrip
 from desktop_app.views.change_bus import ChangeBus
 from desktop_app.views.tasks import TaskRunner
 from desktop_app.views.widgets.error_banner import ErrorBanner
@@ -158,6 +159,11 @@ class NewIncidentDialog(QDialog):
         form.addRow("C&hannel", self.channel)
         form.addRow("&Occurred at", self.occurred)
         form.addRow("", self.drill)
+        self.attachments = AttachmentStrip(pending=True)
+        self.attachments.bind(self._context.attachments, self._runner, self._bus)
+        self.attachments.message.connect(lambda text: self.error.show_message(text))
+        self.attachments.install_paste_shortcut(self)
+        form.addRow("Attachments", self.attachments)
 
         self.save_button = QPushButton("Save  (Ctrl+Enter)", objectName="saveButton")
         self.save_button.setAutoDefault(False)
@@ -332,6 +338,7 @@ class NewIncidentDialog(QDialog):
         detail = result.value
         self.created = detail
         self._bus.publish(result.changes)
+        self.attachments.commit_pending(detail.id)
         self.done_number.setText(detail.display_number)
         reporter = detail.reporter_name or "no reporter"
         self.done_summary.setText(

@@ -1,0 +1,1 @@
+"""Attachments in the GUI: screen capture, the annotation editor, the thumbnail strip, the preview."""
