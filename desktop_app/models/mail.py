@@ -29,8 +29,13 @@ class QuarantinedMail(UuidPrimaryKey, Base):
     """A message the import refused, kept aside (``stored_path``, under the data directory) with why."""
 
     __tablename__ = "mail_quarantine"
-    __table_args__ = (Index("ix_mail_quarantine_created", "created_at"),)
+    __table_args__ = (
+        Index("ix_mail_quarantine_created", "created_at"),
+        Index("ix_mail_quarantine_sha256", "sha256", unique=True),
+    )
 
+    # The same bad file dropped again updates its entry instead of piling up copies.
+    sha256: Mapped[str] = mapped_column(String(64))
     original_name: Mapped[str] = mapped_column(String(255))
     stored_path: Mapped[str] = mapped_column(String(1000))
     reason: Mapped[str] = mapped_column(String(1000))

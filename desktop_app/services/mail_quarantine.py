@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import uuid
@@ -38,11 +39,19 @@ class QuarantineStore(ServiceBase):
         size: int | None = None,
         retry_of: uuid.UUID | None = None,
     ) -> uuid.UUID:
-        """Record (or, for a retry, update) an entry; the file is copied first so a row never lacks it."""
+        """Record an entry, or update the one for the same file (a retry, or the same file dropped again).
+
+        The file is copied aside before its row is written, so a row never lacks its file.
+        """
         reason = reason if len(reason) <= REASON_MAX else reason[: REASON_MAX - 1] + "…"
-        if retry_of is not None:
-            with self._write() as scope:
-                entry = _entry(scope.session, retry_of)
+        sha256 = _sha256_of(file) if file is not None else hashlib.sha256(data or b"").hexdigest()
+        with self._write() as scope:
+            entry = (
+                _entry(scope.session, retry_of)
+                if retry_of is not None
+                else scope.session.scalar(select(QuarantinedMail).where(QuarantinedMail.sha256 == sha256))
+            )
+            if entry is not None:
                 entry.reason = reason
                 entry.attempts += 1
                 entry.last_attempt_at = scope.now
@@ -61,6 +70,7 @@ class QuarantineStore(ServiceBase):
                 scope.session.add(
                     QuarantinedMail(
                         id=entry_id,
+                        sha256=sha256,
                         original_name=original_name[:255],
                         stored_path=str(stored),
                         reason=reason,
@@ -103,6 +113,14 @@ def _entry(session: Session, entry_id: uuid.UUID) -> QuarantinedMail:
     if entry is None:
         raise NotFoundError("That quarantined message is no longer in the list.")
     return entry
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _to_entry(row: QuarantinedMail) -> QuarantineEntry:

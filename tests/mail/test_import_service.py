@@ -244,3 +244,11 @@ def test_folders_are_searched_recursively_and_cancel_stops_between_messages(
     assert len(outcomes) == 2
     assert seen == [1, 2]
     assert len(mail.import_paths([inbox])) == 4  # .txt skipped; the first two are duplicates now
+
+
+def test_the_same_bad_file_imported_again_updates_its_quarantine_entry(mail: MailImportService) -> None:
+    first = mail.import_bytes(b"\x00 junk", "junk.eml")
+    second = mail.import_bytes(b"\x00 junk", "junk-again.eml")
+    assert second.quarantine_id == first.quarantine_id
+    [entry] = mail.list_quarantine()
+    assert entry.attempts == 2

@@ -42,6 +42,7 @@ def upgrade() -> None:
 
     op.create_table(
         "mail_quarantine",
+        sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("original_name", sa.String(length=255), nullable=False),
         sa.Column("stored_path", sa.String(length=1000), nullable=False),
         sa.Column("reason", sa.String(length=1000), nullable=False),
@@ -54,10 +55,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("mail_quarantine", schema=None) as batch_op:
         batch_op.create_index("ix_mail_quarantine_created", ["created_at"], unique=False)
+        batch_op.create_index("ix_mail_quarantine_sha256", ["sha256"], unique=True)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("mail_quarantine", schema=None) as batch_op:
+        batch_op.drop_index("ix_mail_quarantine_sha256")
         batch_op.drop_index("ix_mail_quarantine_created")
     op.drop_table("mail_quarantine")
     with op.batch_alter_table("mail_messages", schema=None) as batch_op:
