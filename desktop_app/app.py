@@ -9,6 +9,7 @@ migration due, a corrupt or newer file) takes the normal path, which migrates or
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -20,10 +21,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import __version__
 from desktop_app.domain.errors import HelpdeskError
+from desktop_app.log_files import configure_logging, log_uncaught_exceptions
 from desktop_app.paths import resolve_paths
 from desktop_app.views.change_bus import ChangeBus
 from desktop_app.views.main_window import MainWindow, QuickStart
-from desktop_app.views.resources import icon, stylesheet
+from desktop_app.views.resources import app_icon, stylesheet
+from desktop_app.views.single_instance import LaunchRequest, claim_single_instance, deliver_request
 from desktop_app.views.tasks import ThreadedTaskRunner
 
 if TYPE_CHECKING:
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 
 STARTED = time.perf_counter()
 EXIT_DATA_ERROR = 3
+log = logging.getLogger(__name__)
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -42,6 +46,15 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         action="store_true",
         help="print 'ready <ms>' once the window is shown with the queue, 'services <ms>' once "
         "everything has loaded, then quit (benchmarks)",
+    )
+    parser.add_argument(
+        "--import-email",
+        nargs="*",
+        action="extend",
+        default=[],
+        metavar="FILE",
+        help=".eml or .msg files to turn into incidents (what the desktop's 'Open with' passes); "
+        "a window already open for the same data directory takes them",
     )
     return parser.parse_known_args(argv)
 
@@ -59,17 +72,29 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Help Desk")
     app.setApplicationVersion(__version__)
-    app.setWindowIcon(icon("helpdesk"))
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("helpdesk")  # Wayland/X11 match the window to helpdesk.desktop's icon
+    paths = resolve_paths(args.data_dir)
+    launch = LaunchRequest(emails=[Path(name).resolve() for name in args.import_email])
+    instance = claim_single_instance(paths.data_dir, launch)
+    if instance is None:
+        return 0  # the running window took the request
+    configure_logging(paths.logs)
+    log_uncaught_exceptions()
+    log.info("Help Desk %s starting on %s", __version__, paths.data_dir)
     app.setStyleSheet(stylesheet())
     runner = ThreadedTaskRunner()
     bus = ChangeBus()
-    paths = resolve_paths(args.data_dir)
     window = _quick_window(paths.data_dir, paths.database, runner, bus)
     if window is None:
         window = _full_window(args, paths.data_dir, runner, bus)
         if window is None:
+            instance.close()
             return EXIT_DATA_ERROR
     window.show()
+    instance.request_received.connect(lambda request: deliver_request(window, request))
+    if launch.emails:
+        QTimer.singleShot(0, lambda: deliver_request(window, launch))
     if window.context is None:
         _load_services_after_first_paint(window, paths.data_dir, args.exit_when_idle)
     if args.exit_when_idle:
@@ -77,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
+        instance.close()
         runner.shutdown()
         if window.context is not None:
             window.context.close()

@@ -69,6 +69,14 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("shortcuts", "&Keyboard shortcuts", "F1", "List every keyboard shortcut", None, "Help"),
     ActionSpec("about", "&About", "Shift+F1", "About this help desk", None, "Help"),
+    ActionSpec(
+        "copy_diagnostics",
+        "Copy &diagnostics",
+        "Ctrl+Shift+F1",
+        "Copy the version, folders, sync state and recent log lines for a support request",
+        None,
+        "Help",
+    ),
 )
 
 MENU_ORDER = ("File", "Incident", "View", "Sync", "Help")

@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         a["focus_detail"].triggered.connect(self.detail.setFocus)
         a["shortcuts"].triggered.connect(self._on_shortcuts_triggered)
         a["about"].triggered.connect(self._on_about_triggered)
+        a["copy_diagnostics"].triggered.connect(self._on_copy_diagnostics_triggered)
         self.queue.incident_selected.connect(self._on_queue_incident_selected)
         self.queue.open_requested.connect(self._on_queue_open_requested)
         self.queue_model.rowsInserted.connect(self._on_queue_rows_inserted)
@@ -359,11 +360,14 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{''.join(lines)}{extra}</table>")
 
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Help Desk",
-            f"<b>Help Desk</b><br>Offline-first IT incident management.<br>Data: {self._data_dir}",
-        )
+        from desktop_app.views.about_dialog import show_about
+
+        show_about(self, self._data_dir)
+
+    def _on_copy_diagnostics_triggered(self) -> None:
+        from desktop_app.views.about_dialog import copy_diagnostics
+
+        copy_diagnostics(self, self._data_dir)
 
     def _on_runner_busy_changed(self, in_flight: int) -> None:
         self.busy_label.setText("Working…" if in_flight else "")

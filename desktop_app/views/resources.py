@@ -1,25 +1,29 @@
-"""Icons and the stylesheet from the top-level ``resources/`` folder (or the bundle's copy)."""
+"""Icons and the stylesheet, from wherever ``desktop_app.paths.resources_dir`` finds them."""
 
 from __future__ import annotations
 
-import sys
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
+from desktop_app.paths import resources_dir
 
-def resources_dir() -> Path:
-    bundled = getattr(sys, "_MEIPASS", None)
-    if bundled:
-        return Path(bundled) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+__all__ = ["app_icon", "icon", "resources_dir", "stylesheet"]
 
 
 @cache
 def icon(name: str) -> QIcon:
     path = resources_dir() / "icons" / f"{name}.svg"
     return QIcon(str(path)) if path.exists() else QIcon()
+
+
+@cache
+def app_icon() -> QIcon:
+    """The application icon: the rendered PNGs (crisp at small sizes) plus the SVG for any other size."""
+    result = QIcon(icon("helpdesk"))
+    for png in sorted((resources_dir() / "icons" / "app").glob("helpdesk-*.png")):
+        result.addFile(str(png))
+    return result
 
 
 def stylesheet() -> str:
