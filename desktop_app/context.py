@@ -25,6 +25,7 @@ from desktop_app.services.mail_quarantine import quarantine_root
 from desktop_app.services.queue_query import QueueService
 from desktop_app.services.reporter_service import ReporterService
 from desktop_app.services.saved_view_service import SavedViewService
+from desktop_app.services.sla_service import SlaService
 from desktop_app.services.transaction import ServiceEnv
 from desktop_app.settings import Settings, load_settings
 from desktop_app.sync.engine import SyncEngine
@@ -45,6 +46,7 @@ class AppContext:
     sync: SyncEngine
     attachments: AttachmentService
     clock: Clock = utc_now
+    sla: SlaService = field(init=False)
     mail: MailImportService = field(init=False)
 
     def close(self) -> None:
@@ -92,6 +94,7 @@ def open_context(
     context.mail = MailImportService(
         env, context.incidents, context.attachments, quarantine_root(paths.data_dir), mail_options(settings)
     )
+    context.sla = SlaService(env, context.incidents)
     if initialise and context.bootstrap.needs_initialise():
         context.bootstrap.initialise()
     return context

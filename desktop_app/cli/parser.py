@@ -9,6 +9,7 @@ from desktop_app.cli import directory_commands as directory
 from desktop_app.cli import incident_commands as incidents
 from desktop_app.cli import mail_commands as mail
 from desktop_app.cli import setup_commands as setup
+from desktop_app.cli import sla_commands as sla
 from desktop_app.cli import sync_commands as sync
 from desktop_app.cli.values import (
     HAND_WRITTEN_NOTE_KINDS,
@@ -299,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_incident_commands(commands)
     attachments.add_parsers(commands, NUMBER_HELP)
     mail.add_parsers(commands)
+    sla.add_parsers(commands, NUMBER_HELP)
     _add_directory_commands(commands)
     _add_sync_commands(commands)
     return parser

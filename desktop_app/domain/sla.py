@@ -295,10 +295,17 @@ def _clock(kind: ClockKind, segments: list[_Segment], policy: SlaPolicy, now: da
     state = _state(share, policy.warn_share, stopped_at, canceled, last_status, kind)
     due_at = breached_at
     if state in (ClockState.RUNNING, ClockState.WARNING):
-        due_at = current.calendar.add_business_time(now, allowed - used)
+        due_at = _projected(current.calendar, now, allowed - used)
     elif state == ClockState.PAUSED:
         due_at = None  # unknown until the hold ends
     return ClockStatus(kind, state, last_priority, allowed, used, share, due_at, stopped_at)
+
+
+def _projected(calendar: BusinessCalendar, now: datetime, left: timedelta) -> datetime | None:
+    try:
+        return calendar.add_business_time(now, left)
+    except ValidationError:
+        return None  # a calendar open so rarely that the target lies years away: due time unknown
 
 
 def _finished_at(segments: list[_Segment]) -> datetime | None:

@@ -5,6 +5,7 @@ from desktop_app.models.base import Base
 from desktop_app.models.directory import Agent, Category, Group, Reporter, group_members
 from desktop_app.models.incident import AuditEvent, Incident, Note
 from desktop_app.models.mail import MailMessage, QuarantinedMail
+from desktop_app.models.sla import SlaAlert, SlaCalendar, SlaHoliday, SlaSettingsRow, SlaTargetRow
 from desktop_app.models.sync import Conflict, IncidentShadow, NumberBlock, SyncState
 from desktop_app.models.sync_state import Counter, DeviceState, OutboxEntry
 
@@ -26,6 +27,11 @@ __all__ = [
     "OutboxEntry",
     "QuarantinedMail",
     "Reporter",
+    "SlaAlert",
+    "SlaCalendar",
+    "SlaHoliday",
+    "SlaSettingsRow",
+    "SlaTargetRow",
     "SyncState",
     "group_members",
 ]

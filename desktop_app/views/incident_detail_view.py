@@ -26,6 +26,7 @@ from desktop_app.domain.dtos import IncidentDetail
 from desktop_app.domain.enums import IMPACT_LABELS, URGENCY_LABELS, NoteKind, Status
 from desktop_app.domain.status_machine import is_read_only
 from desktop_app.views.attachments.attachment_strip import AttachmentStrip
+from desktop_app.views.sla.sla_panel import SlaPanel
 from desktop_app.views.widgets.error_banner import ErrorBanner
 from desktop_app.views.widgets.priority_badge import PriorityBadge
 
@@ -188,6 +189,8 @@ class IncidentDetailView(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.title)
         layout.addLayout(actions)
+        self.sla = SlaPanel()
+        layout.addWidget(self.sla)
         layout.addLayout(form)
         layout.addWidget(self._section("Description"))
         layout.addWidget(self.description)
@@ -224,6 +227,7 @@ class IncidentDetailView(QWidget):
     def show_incident(self, detail: IncidentDetail | None) -> None:
         keep_draft = self.detail is not None and detail is not None and self.detail.id == detail.id
         self.detail = detail
+        self.sla.show_incident(detail.id if detail else None)
         read_only = detail is not None and is_read_only(detail.status)
         self.attachments.show_incident(detail.id if detail else None, read_only)
         if detail is None:

@@ -22,6 +22,7 @@ from desktop_app.views.incident_detail_view import IncidentDetailView
 from desktop_app.views.item_models.queue_table_model import QueueSource, QueueTableModel
 from desktop_app.views.queue_view import QueueView
 from desktop_app.views.resources import icon
+from desktop_app.views.sla.sla_notifier import install_sla_ui
 from desktop_app.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.sync_controller = None
         if context is not None:
             self._install_sync(context)
+            install_sla_ui(self, context)
             self.detail.attachments.bind(context.attachments, runner, bus)
 
     def _build_menus(self) -> None:
@@ -164,6 +166,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.queue_model.set_source(context.incidents)
         self._install_sync(context)
+        install_sla_ui(self, context)
         self.detail.attachments.bind(context.attachments, self.runner, self.bus)
         waiting, self._run_when_ready = self._run_when_ready, []
         self.statusBar().clearMessage()
