@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from desktop_app.context import AppContext
+from desktop_app.db import queue_sql
 from desktop_app.domain.enums import Channel, Priority, Status
 from desktop_app.domain.queue_filter import BUILTIN_VIEWS, SORT_COLUMNS, QueueQuery, QueueSort, builtin_view
 from desktop_app.domain.search_query import SearchSyntaxError
-from desktop_app.services import queue_query
 from tests.support.builders import CLOSURE_DOCS, make_agent
 from tests.support.fakes import FixedClock
 
@@ -135,11 +135,13 @@ def test_search_ranks_a_bounded_set_and_falls_back_to_recency(
 ) -> None:
     ranked = queue.queue.counts(QueueQuery(search='"dial tone"'))
     assert (ranked.matches, ranked.search_mode) == (6, "ranked")
+    filtered = queue.queue.counts(QueueQuery(search="dial status:open"))
+    assert (filtered.matches, filtered.search_mode) == (5, "filtered")
     hits = _summaries(queue, QueueQuery(search='"dial tone"'))
     assert len(hits) == 6
     assert all("dial tone" in s.title for s in hits)
     assert len(_summaries(queue, QueueQuery(search="lap*"))) == 6
-    monkeypatch.setattr(queue_query, "RANK_BOUND", 3)
+    monkeypatch.setattr(queue_sql, "RANK_BOUND", 3)
     many = queue.queue.counts(QueueQuery(search="incident"))
     assert (many.matches, many.search_mode) == (24, "recent")
     assert "most recent first" in many.note

@@ -1,0 +1,246 @@
+"""The queue's SQL readers, on any DB-API connection (stdlib sqlite3 or SQLAlchemy's driver one).
+
+Kept free of SQLAlchemy so that start-up can page the default queue with sqlite3 before the
+services load (``QuickQueuePager``); ``services/queue_query`` compiles every other query into a
+``Plan`` and reads it with the same functions. See that module for the segment scheme.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_app.db.quick_read import _row_to_summary
+from desktop_app.domain.queue_filter import OPEN_STATUSES, Descending, QueueCounts, QueueQuery, QueueRow
+
+OPEN_SQL = "i.status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
+SUMMARY_COLUMNS = (
+    "i.id, i.number, i.title, i.status, i.priority, c.path, i.reporter_name, g.name, a.name, "
+    "i.channel, i.created_at, i.updated_at, i.is_drill"
+)
+JOINS = (
+    "LEFT JOIN categories AS c ON c.id = i.category_id LEFT JOIN groups AS g ON g.id = i.group_id "
+    "LEFT JOIN agents AS a ON a.id = i.assignee_id"
+)
+SUMMARY_WIDTH = 13
+# The ranked search mode orders at most this many hits by bm25 (see services/queue_query).
+RANK_BOUND = 1000
+# Put before a filtered column; becomes "+" (no index) when the plan is dense.
+FILTER_MARK = "{+}"
+
+Execute = Callable[[str, Sequence[Any]], list[tuple]]
+
+
+@dataclass(frozen=True)
+class Segment:
+    where: str  # "" for none
+    params: tuple[Any, ...]
+    keys: tuple[str, ...]  # SQL expressions, the last one unique (id or rowid)
+    descending: bool
+
+
+NEWEST_FIRST = Segment("", (), ("i.created_at", "i.id"), True)
+
+
+@dataclass
+class Plan:
+    """A query compiled to SQL: FROM, WHERE, and the ordered segments."""
+
+    source: str = "incidents AS i"
+    where: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=lambda: [NEWEST_FIRST])
+    search_mode: str = ""
+    ranked: bool = False  # ordered by bm25 in Python (a bounded set)
+    empty: bool = False  # a filter that matches nothing (an unknown name)
+    # Most rows match: read the order's index and test the filters row by row ("+col" keeps
+    # SQLite off the filter's index, which would mean sorting most of the table for one page).
+    dense: bool = False
+    # Counting needs no join when the search is the only condition (FTS5 counts its own hits).
+    count_source: str = ""
+
+    def where_sql(self, extra: Sequence[str] = (), *, for_count: bool = False) -> str:
+        parts = [*self.where, *(part for part in extra if part)]
+        text = " WHERE " + " AND ".join(parts) if parts else ""
+        return text.replace(FILTER_MARK, "+" if self.dense and not for_count else "")
+
+
+def order_sql(keys: Sequence[str], descending: bool) -> str:
+    direction = "DESC" if descending else "ASC"
+    return ", ".join(f"{key} {direction}" for key in keys)
+
+
+def _to_row(raw: Sequence[Any], index: int, segment: Segment) -> QueueRow:
+    key_values = tuple(raw[SUMMARY_WIDTH:])
+    order_values = tuple(Descending(v) for v in key_values) if segment.descending else key_values
+    return QueueRow(_row_to_summary(tuple(raw[:SUMMARY_WIDTH])), (index, *key_values), (index, *order_values))
+
+
+def read_segment(
+    execute: Execute, plan: Plan, index: int, after: tuple | None, backward: bool, limit: int
+) -> list[QueueRow]:
+    segment = plan.segments[index]
+    descending = segment.descending != backward
+    extra = [segment.where]
+    params = [*plan.params, *segment.params]
+    if after is not None:
+        marks = ", ".join("?" for _ in segment.keys)
+        extra.append(f"({', '.join(segment.keys)}) {'<' if descending else '>'} ({marks})")
+        params.extend(after)
+    sql = (
+        f"SELECT {SUMMARY_COLUMNS}, {', '.join(segment.keys)} FROM {plan.source} {JOINS}"
+        f"{plan.where_sql(extra)} ORDER BY {order_sql(segment.keys, descending)} LIMIT ?"
+    )
+    return [_to_row(raw, index, segment) for raw in execute(sql, [*params, limit])]
+
+
+def read_page(execute: Execute, plan: Plan, limit: int, after: tuple | None, backward: bool) -> list[QueueRow]:
+    """Rows after ``after`` in display order (from the top when None); with ``backward``,
+    the rows before it (from the bottom when None), still returned in display order."""
+    if plan.empty:
+        return []
+    if plan.ranked:
+        return _ranked_page(execute, plan, limit, after, backward)
+    segments = plan.segments
+    if backward:
+        start = after[0] if after is not None else len(segments) - 1
+        indexes: range = range(start, -1, -1)
+    else:
+        start = after[0] if after is not None else 0
+        indexes = range(start, len(segments))
+    rows: list[QueueRow] = []
+    for index in indexes:
+        cursor = tuple(after[1:]) if after is not None and index == after[0] else None
+        rows += read_segment(execute, plan, index, cursor, backward, limit - len(rows))
+        if len(rows) >= limit:
+            break
+    return list(reversed(rows)) if backward else rows
+
+
+def _ranked_page(execute: Execute, plan: Plan, limit: int, after: tuple | None, backward: bool) -> list[QueueRow]:
+    """A bounded hit set ordered by bm25 (FTS5 ``rank``), cut at the cursor in Python."""
+    segment = plan.segments[0]
+    sql = (
+        f"SELECT {SUMMARY_COLUMNS}, s.rank, i.rowid FROM {plan.source} {JOINS}{plan.where_sql()} "
+        f"ORDER BY s.rank, i.rowid LIMIT {RANK_BOUND + 1}"
+    )
+    rows = [_to_row(raw, 0, segment) for raw in execute(sql, plan.params)]
+    if after is not None:
+        rows = [row for row in rows if (row.key < after if backward else row.key > after)]
+    return rows[-limit:] if backward else rows[:limit]
+
+
+def key_at(execute: Execute, plan: Plan, position: int) -> tuple | None:
+    """The cursor of the row at ``position``, for a jump into the middle: counts whole segments
+    and reads keys only (a covering index) inside the one that holds it."""
+    if plan.empty or position < 0:
+        return None
+    if plan.ranked:
+        rows = _ranked_page(execute, plan, position + 1, None, False)
+        return rows[position].key if position < len(rows) else None
+    remaining = position
+    for index, segment in enumerate(plan.segments):
+        where = plan.where_sql([segment.where])
+        params = [*plan.params, *segment.params]
+        counted = plan.where_sql([segment.where], for_count=True)
+        size = int(execute(f"SELECT count(*) FROM {plan.source}{counted}", params)[0][0])
+        if remaining < size:
+            keys = ", ".join(segment.keys)
+            order = order_sql(segment.keys, segment.descending)
+            found = execute(
+                f"SELECT {keys} FROM {plan.source}{where} ORDER BY {order} LIMIT 1 OFFSET ?", [*params, remaining]
+            )
+            return (index, *found[0]) if found else None
+        remaining -= size
+    return None
+
+
+def count_matches(execute: Execute, plan: Plan, *, with_total: bool = True, exact: bool = True) -> QueueCounts:
+    """``total`` is -1 without ``with_total``; ``matches`` is -1 when not ``exact`` and the search
+    has too many hits to rank (the caller counts them afterwards, off the first paint)."""
+    total = int(execute("SELECT count(*) FROM incidents", [])[0][0]) if with_total else -1
+    if plan.empty:
+        matches = 0
+    elif not plan.where and plan.source == "incidents AS i":
+        matches = total if with_total else int(execute("SELECT count(*) FROM incidents", [])[0][0])
+    elif not exact and plan.search_mode == "recent":
+        matches = -1
+    else:
+        source = plan.count_source or plan.source
+        matches = int(execute(f"SELECT count(*) FROM {source}{plan.where_sql(for_count=True)}", plan.params)[0][0])
+    note = ""
+    if plan.search_mode == "ranked":
+        note = "ranked by relevance"
+    elif plan.search_mode == "recent":
+        note = f"too many matches to rank (over {RANK_BOUND:,}): most recent first"
+    elif plan.search_mode == "filtered":
+        note = "search with filters: in the column's order, not ranked"
+    return QueueCounts(total, matches, plan.search_mode, note)
+
+
+def rows_matching(
+    execute: Execute, plan: Plan, ids: Sequence[uuid.UUID]
+) -> tuple[list[QueueRow], frozenset[uuid.UUID]]:
+    """These incidents as rows if the plan matches them; and the ids it does not match."""
+    wanted = [i.hex for i in ids]
+    found: list[QueueRow] = []
+    if wanted and not plan.empty:
+        scoped = Plan(
+            plan.source,
+            [*plan.where, f"i.id IN ({','.join('?' for _ in wanted)})"],
+            [*plan.params, *wanted],
+            plan.segments,
+            plan.search_mode,
+            plan.ranked,
+        )
+        if plan.ranked:
+            found = _ranked_page(execute, scoped, len(wanted), None, False)
+        else:
+            for index in range(len(plan.segments)):
+                found += read_segment(execute, scoped, index, None, False, len(wanted))
+    matched = {row.summary.id for row in found}
+    return found, frozenset(i for i in ids if i not in matched)
+
+
+class QuickQueuePager:
+    """The default queue (every incident, newest first) over sqlite3, for the first paint at
+    start-up; the window swaps in ``QueueService`` once the services have loaded."""
+
+    def __init__(self, db_path: Path) -> None:
+        self._db_path = db_path
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+        connection = sqlite3.connect(f"file:{self._db_path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            connection.execute("PRAGMA busy_timeout=5000")
+            return connection.execute(sql, tuple(params)).fetchall()
+        finally:
+            connection.close()
+
+    @staticmethod
+    def _plan(query: QueueQuery) -> Plan:
+        if query != QueueQuery():
+            raise ValueError("the start-up reader only shows the default queue")
+        return Plan()
+
+    def page(
+        self, query: QueueQuery, limit: int = 200, after: tuple | None = None, backward: bool = False
+    ) -> list[QueueRow]:
+        return read_page(self._execute, self._plan(query), limit, after, backward)
+
+    def first_page(self, query: QueueQuery, limit: int) -> tuple[QueueCounts, list[QueueRow]]:
+        plan = self._plan(query)
+        return count_matches(self._execute, plan), read_page(self._execute, plan, limit, None, False)
+
+    def counts(self, query: QueueQuery) -> QueueCounts:
+        return count_matches(self._execute, self._plan(query))
+
+    def key_at(self, query: QueueQuery, position: int) -> tuple | None:
+        return key_at(self._execute, self._plan(query), position)
+
+    def rows_for(self, query: QueueQuery, ids: Sequence[uuid.UUID]) -> tuple[list[QueueRow], frozenset[uuid.UUID]]:
+        return rows_matching(self._execute, self._plan(query), ids)
