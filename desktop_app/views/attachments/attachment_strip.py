@@ -9,7 +9,6 @@ Screenshots and pasted images go through the annotation editor first.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +19,8 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
-    QIcon,
     QImage,
     QKeySequence,
-    QPixmap,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -34,33 +31,20 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.capture.images import Frame
-from desktop_app.domain.attachments import AttachmentInfo, human_size
+from desktop_app.domain.attachments import AttachmentInfo
 from desktop_app.domain.dtos import Change, ChangeSet
 from desktop_app.views.attachments.annotation_editor import AnnotationEditor
 from desktop_app.views.attachments.attachment_opening import AttachmentOpener
 from desktop_app.views.attachments.frames import frame_from_qimage
 from desktop_app.views.attachments.screen_capture import DELAYS_S, CaptureMode, ScreenCapturer
+from desktop_app.views.attachments.strip_items import THUMB, PendingAttachment, file_thumbnail, strip_item
 
-THUMB = QSize(120, 90)
 PASTED_NAME = "Pasted image.png"
-
-
-@dataclass
-class PendingAttachment:
-    """An attachment of an incident not saved yet: kept in memory (a screenshot never touches disk)."""
-
-    source: Frame | Path
-    display_name: str
-    caption: str | None
-    kind: str
-    thumbnail: QImage | None
 
 
 class AttachmentStrip(QWidget):
@@ -218,39 +202,9 @@ class AttachmentStrip(QWidget):
 
     def _show_items(self, rows: list[tuple[Any, Any, bool]]) -> None:
         self.list.clear()
-        for entry, thumbnail, local in rows:
-            self.list.addItem(self._item(entry, thumbnail, local))
+        for entry, thumbnail, local in reversed(rows):  # newest first: what was just added is in view
+            self.list.addItem(strip_item(entry, thumbnail, local, self._progress))
         self._refresh_hint()
-
-    def _item(
-        self, entry: AttachmentInfo | PendingAttachment, thumbnail: Path | QImage | None, local: bool
-    ) -> QListWidgetItem:
-        if isinstance(thumbnail, Path):
-            icon = QIcon(QPixmap(str(thumbnail)))
-        elif isinstance(thumbnail, QImage):
-            icon = QIcon(QPixmap.fromImage(thumbnail.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio)))
-        else:
-            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
-        if isinstance(entry, PendingAttachment):
-            text, tip = entry.display_name, f"{entry.display_name}\nStored when the incident is saved"
-        else:
-            state = self._progress.get(entry.id) or ("" if local else "on the server")
-            text = f"{entry.display_name}\n{human_size(entry.size)}" + (f" · {state}" if state else "")
-            tip = "\n".join(
-                part
-                for part in (
-                    entry.display_name,
-                    f"{human_size(entry.size)} · {entry.mime_type}",
-                    f"added by {entry.created_by_name or 'unknown'} · {entry.created_at.astimezone():%Y-%m-%d %H:%M}",
-                    entry.caption,
-                )
-                if part
-            )
-        item = QListWidgetItem(icon, text)
-        item.setToolTip(tip)
-        item.setData(Qt.ItemDataRole.UserRole, entry)
-        item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        return item
 
     def _refresh_hint(self) -> None:
         count = self.list.count()
@@ -307,7 +261,7 @@ class AttachmentStrip(QWidget):
 
     def attach_files(self, paths: list[Path]) -> None:
         if self._can_add():
-            self._add([PendingAttachment(path, path.name, None, "file", _file_thumbnail(path)) for path in paths])
+            self._add([PendingAttachment(path, path.name, None, "file", file_thumbnail(path)) for path in paths])
 
     def _add(self, items: list[PendingAttachment]) -> None:
         if self.pending_mode:
@@ -415,8 +369,3 @@ class AttachmentStrip(QWidget):
             ChangeSet((Change("incident", info.incident_id, "updated"), Change("attachment", info.id, "deleted")))
         )
         self.reload()
-
-
-def _file_thumbnail(path: Path) -> QImage | None:
-    image = QImage(str(path)) if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp") else None
-    return image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio) if image is not None and not image.isNull() else None

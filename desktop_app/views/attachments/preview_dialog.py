@@ -89,13 +89,16 @@ class PreviewDialog(QDialog):
             ("Actual size (Ctrl+1)", lambda: self.view.set_zoom(1.0)),
         ):
             button = QPushButton(label)
+            button.setAutoDefault(False)  # Enter must not zoom
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addWidget(self.zoom_label)
         buttons.addStretch(1)
         open_button = QPushButton("Open with system app", objectName="previewOpen")
+        open_button.setAutoDefault(False)
         open_button.clicked.connect(self.open_requested)
         save_button = QPushButton("Save as…", objectName="previewSave")
+        save_button.setAutoDefault(False)
         save_button.clicked.connect(self.save_requested)
         buttons.addWidget(open_button)
         buttons.addWidget(save_button)
