@@ -208,3 +208,22 @@ def test_a_closed_incident_takes_no_new_attachments(context: AppContext) -> None
     with pytest.raises(ReadOnlyIncidentError):
         context.attachments.add(incident.id, images.png_bytes(), "late.png")
     assert _files_under(context.attachments.blobs.root) == []
+
+
+def test_a_missing_thumbnail_is_rebuilt_from_the_blob(context: AppContext) -> None:
+    incident = make_incident(context)
+    info = context.attachments.add(incident.id, images.jpeg_with_exif(400, 300), "photo.jpg")
+    cached = context.attachments.thumbnail_path(info.id)
+    cached.unlink()
+    rebuilt = context.attachments.thumbnail_path(info.id)
+    assert rebuilt == cached
+    with Image.open(rebuilt) as thumb:
+        assert max(thumb.size) <= 192
+        assert thumb.width < thumb.height  # upright: the EXIF said to turn the landscape pixels
+
+
+def test_a_file_that_vanished_before_attaching_is_refused_by_name(context: AppContext, tmp_path: Path) -> None:
+    incident = make_incident(context)
+    missing = tmp_path / "gone.png"
+    with pytest.raises(AttachmentCorruptError, match=r"gone\.png: the file cannot be read"):
+        context.attachments.add(incident.id, missing, "gone.png")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QImage
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -192,3 +192,32 @@ def test_new_incident_form_keeps_attachments_in_memory_until_saved(
     pending.commit_pending(incident.id)
     names = {info.display_name for info in context.attachments.list_for(incident.id)}
     assert names in ({"setup.log", "shot.png"}, {"setup.log", "shot.webp"})
+
+
+def test_dropping_a_photo_with_strip_chosen_stores_it_without_gps(
+    context: AppContext, strip: AttachmentStrip, tmp_path: Path
+) -> None:
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(images.jpeg_with_exif(orientation=6, gps=True))
+    strip.strip_action.setChecked(True)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(photo))])
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data, buttons, keys)
+    strip.dropEvent(drop)
+    stored = stored_image(context, strip)
+    assert stored.size == (300, 400)  # turned upright
+    [info] = context.attachments.list_for(strip.incident_id)
+    with Image.open(context.attachments.blob_path(info.id)) as raw:
+        assert images.GPS_IFD not in raw.getexif()
+
+
+def test_a_read_only_incident_offers_no_way_to_attach(strip: AttachmentStrip) -> None:
+    strip.show_incident(strip.incident_id, read_only=True)
+    assert not strip.capture_button.isEnabled()
+    assert not strip.paste_button.isEnabled()
+    assert not strip.file_button.isEnabled()
+    messages: list[str] = []
+    strip.message.connect(messages.append)
+    strip.paste_from_clipboard()
+    assert messages == ["Open an incident that is not closed to attach files."]

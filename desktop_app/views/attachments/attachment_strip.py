@@ -45,6 +45,12 @@ from desktop_app.views.attachments.screen_capture import DELAYS_S, CaptureMode, 
 from desktop_app.views.attachments.strip_items import THUMB, PendingAttachment, file_thumbnail, strip_item
 
 PASTED_NAME = "Pasted image.png"
+PHOTO_BUDGETS = (
+    ("Photos: keep as taken", None),
+    ("Photos: shrink to 2 MB at most", 2 * 1024 * 1024),
+    ("Photos: shrink to 1 MB at most", 1024 * 1024),
+    ("Photos: shrink to 500 KB at most", 500 * 1024),
+)
 
 
 class AttachmentStrip(QWidget):
@@ -66,6 +72,7 @@ class AttachmentStrip(QWidget):
         self.opener = AttachmentOpener(self)
         self.editor: AnnotationEditor | None = None
         self.delay_s = 0
+        self.size_budget: int | None = None
         self._progress: dict[uuid.UUID, str] = {}
         self._build()
         self.setAcceptDrops(True)
@@ -87,6 +94,8 @@ class AttachmentStrip(QWidget):
         self.file_button.setText("Attach file…")
         self.file_button.setToolTip("Choose files to attach (Ctrl+Alt+F); or drop them here")
         self.file_button.clicked.connect(self.choose_files)
+        self.file_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.file_button.setMenu(self._photo_menu())
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self.title)
@@ -145,6 +154,24 @@ class AttachmentStrip(QWidget):
             action.setChecked(seconds == self.delay_s)
             action.triggered.connect(lambda _checked=False, s=seconds: setattr(self, "delay_s", s))
             delays.addAction(action)
+            menu.addAction(action)
+        return menu
+
+    def _photo_menu(self) -> QMenu:
+        """How photos are stored: as taken (default), without EXIF/GPS, or re-encoded to fit a size."""
+        menu = QMenu(self)
+        menu.setObjectName("photoMenu")
+        menu.addAction("Choose files… (Ctrl+Alt+F)", self.choose_files)
+        menu.addSeparator()
+        self.strip_action = QAction("Photos: remove location and camera data (EXIF/GPS)", menu, checkable=True)
+        self.strip_action.setObjectName("stripMetadataAction")
+        menu.addAction(self.strip_action)
+        budgets = QActionGroup(menu)
+        for label, budget in PHOTO_BUDGETS:
+            action = QAction(label, menu, checkable=True)
+            action.setChecked(budget is None)
+            action.triggered.connect(lambda _checked=False, b=budget: setattr(self, "size_budget", b))
+            budgets.addAction(action)
             menu.addAction(action)
         return menu
 
@@ -261,7 +288,10 @@ class AttachmentStrip(QWidget):
 
     def attach_files(self, paths: list[Path]) -> None:
         if self._can_add():
-            self._add([PendingAttachment(path, path.name, None, "file", file_thumbnail(path)) for path in paths])
+            options = {"strip_metadata": self.strip_action.isChecked(), "size_budget": self.size_budget}
+            self._add(
+                [PendingAttachment(path, path.name, None, "file", file_thumbnail(path), options) for path in paths]
+            )
 
     def _add(self, items: list[PendingAttachment]) -> None:
         if self.pending_mode:
@@ -287,7 +317,14 @@ class AttachmentStrip(QWidget):
             for item in items:
                 try:
                     stored.append(
-                        service.add(incident_id, item.source, item.display_name, caption=item.caption, kind=item.kind)
+                        service.add(
+                            incident_id,
+                            item.source,
+                            item.display_name,
+                            caption=item.caption,
+                            kind=item.kind,
+                            **item.options,
+                        )
                     )
                 except Exception as exc:  # each file on its own: one refusal does not stop the rest
                     refused.append(str(exc))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPixmap
@@ -25,6 +26,7 @@ class PendingAttachment:
     caption: str | None
     kind: str
     thumbnail: QImage | None
+    options: dict[str, Any] = field(default_factory=dict)  # strip_metadata, size_budget for AttachmentService.add
 
 
 def type_icon(display_name: str) -> QPixmap:
