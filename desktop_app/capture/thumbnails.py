@@ -34,6 +34,9 @@ class ThumbnailCache:
         path = self.path_for(sha256)
         return path if path.is_file() else None
 
+    def remove(self, sha256: str) -> None:
+        self.path_for(sha256).unlink(missing_ok=True)
+
     def make(self, sha256: str, image: Image.Image) -> Path:
         """Store the thumbnail of an already-decoded image (the add path has it in memory)."""
         path = self.path_for(sha256)

@@ -215,16 +215,17 @@ class AttachmentService(ServiceBase):
 
     @contextmanager
     def _stored(self, prepared: Prepared) -> Iterator[str]:
-        """Write the blob and thumbnail first; if the row's transaction fails, drop a blob we created."""
+        """Write the blob and thumbnail first; if the row's transaction fails, drop the files we created."""
         sha256 = hashlib.sha256(prepared.data).hexdigest()
         created = not self.blobs.has(sha256)
-        self.blobs.put_bytes(prepared.data)
-        self._thumbnail(sha256, prepared)
         try:
+            self.blobs.put_bytes(prepared.data)
+            self._thumbnail(sha256, prepared)
             yield sha256
         except BaseException:
             if created and not self._referenced(sha256):
                 self.blobs.remove(sha256)
+                self.thumbnails.remove(sha256)
             raise
 
     def _referenced(self, sha256: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from desktop_app.domain.attachments import (
     AttachmentTooLargeError,
     AttachmentTypeError,
 )
-from desktop_app.domain.errors import ReadOnlyIncidentError
+from desktop_app.domain.errors import NotFoundError, ReadOnlyIncidentError
 from desktop_app.models import Attachment, AuditEvent, Incident, OutboxEntry
 from tests.support import images
 from tests.support.builders import make_incident
@@ -227,3 +228,10 @@ def test_a_file_that_vanished_before_attaching_is_refused_by_name(context: AppCo
     missing = tmp_path / "gone.png"
     with pytest.raises(AttachmentCorruptError, match=r"gone\.png: the file cannot be read"):
         context.attachments.add(incident.id, missing, "gone.png")
+
+
+def test_a_failed_transaction_leaves_neither_blob_nor_thumbnail(context: AppContext) -> None:
+    with pytest.raises(NotFoundError):
+        context.attachments.add(uuid.uuid4(), images.png_bytes(seed=11), "orphan.png")
+    assert _files_under(context.attachments.blobs.root) == []
+    assert _files_under(context.attachments.thumbnails.root) == []
