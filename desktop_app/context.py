@@ -27,6 +27,7 @@ from desktop_app.services.reporter_service import ReporterService
 from desktop_app.services.saved_view_service import SavedViewService
 from desktop_app.services.sla_service import SlaService
 from desktop_app.services.transaction import ServiceEnv
+from desktop_app.services.workflow import WorkflowServices
 from desktop_app.settings import Settings, load_settings
 from desktop_app.sync.engine import SyncEngine
 
@@ -48,6 +49,7 @@ class AppContext:
     clock: Clock = utc_now
     sla: SlaService = field(init=False)
     mail: MailImportService = field(init=False)
+    workflow: WorkflowServices = field(init=False)
 
     def close(self) -> None:
         self.sync.close()
@@ -95,6 +97,7 @@ def open_context(
         env, context.incidents, context.attachments, quarantine_root(paths.data_dir), mail_options(settings)
     )
     context.sla = SlaService(env, context.incidents)
+    context.workflow = WorkflowServices.build(env, context.incidents)
     if initialise and context.bootstrap.needs_initialise():
         context.bootstrap.initialise()
     return context

@@ -14,6 +14,7 @@ MutationName = Literal[
     "change_status",
     "reassign",
     "add_note",
+    "escalate",
     "create_reporter",
     "create_category",
     "create_group",

@@ -44,6 +44,7 @@ class NoteKind(StrEnum):
     COMMUNICATION = "communication"
     WORKAROUND = "workaround"
     SYSTEM = "system"
+    ESCALATION = "escalation"
 
 
 class Channel(StrEnum):

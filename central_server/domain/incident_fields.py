@@ -139,11 +139,18 @@ CREATABLE: dict[str, Parser] = {
 CREATE_REQUIRED = ("title", "description", "channel", "occurred_at", "impact", "urgency", "priority", "status")
 CREATE_DEFAULTS: dict[str, Any] = {"is_drill": False}
 
-# Closure documentation change_status may carry.
+def optional_flag(name: str, raw: Any) -> bool | None:
+    return None if raw is None else flag(name, raw)
+
+
+# Closure documentation change_status may carry (the rules: sync_protocol/workflow_rules.py).
 DOCUMENTATION: dict[str, Parser] = {
     "resolution_code": text(SHORT_TEXT_MAX),
     "root_cause": text(LONG_TEXT_MAX),
     "resolution_steps": text(LONG_TEXT_MAX),
+    "root_cause_category": text(40),
+    "reporter_informed": optional_flag,
+    "reporter_not_informed_reason": text(REASON_MAX),
 }
 
 REFERENCES = {"reporter_id": "reporter", "category_id": "category", "parent_id": "incident"}

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from central_server.domain.enums import HoldReason, Status
 from central_server.domain.errors import InvalidTransitionError, InvalidValueError
+from sync_protocol.workflow_rules import (
+    closure_problems,
+    reason_problem,
+    resolution_problems,
+)
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.NEW: frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD, Status.RESOLVED, Status.CANCELED}),
@@ -16,8 +21,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CANCELED: frozenset(),
 }
 
-RESOLVE_NEEDS = ("resolution_code", "resolution_steps")
-CLOSE_NEEDS = ("resolution_code", "root_cause", "resolution_steps")
+
+def is_reopen(current: Status, target: Status) -> bool:
+    return current in (Status.RESOLVED, Status.CLOSED) and target == Status.IN_PROGRESS
 
 
 def check_transition(
@@ -25,7 +31,8 @@ def check_transition(
     target: Status,
     *,
     hold_reason: HoldReason | None,
-    documentation: dict[str, str | None],
+    documentation: dict[str, object],
+    reopen_reason: str | None = None,
 ) -> None:
     """Raise a rejection naming the rule when ``current → target`` is not allowed from the server's state."""
     if target not in TRANSITIONS[current]:
@@ -35,7 +42,17 @@ def check_transition(
         )
     if target == Status.ON_HOLD and hold_reason is None:
         raise InvalidValueError("Putting an incident on hold needs a hold_reason.")
-    needed = CLOSE_NEEDS if target == Status.CLOSED else RESOLVE_NEEDS if target == Status.RESOLVED else ()
-    missing = [name for name in needed if not (documentation.get(name) or "").strip()]
-    if missing:
-        raise InvalidValueError(f"Becoming {target.value} needs: {', '.join(missing)}.")
+    # The same rules as the client's domain (sync_protocol/workflow_rules.py): all broken ones are named.
+    problems = (
+        closure_problems(documentation)
+        if target == Status.CLOSED
+        else resolution_problems(documentation)
+        if target == Status.RESOLVED
+        else []
+    )
+    if problems:
+        raise InvalidValueError(" ".join(problem.message for problem in problems))
+    if is_reopen(current, target):
+        problem = reason_problem(reopen_reason, "Reopening an incident")
+        if problem is not None:
+            raise InvalidValueError(problem.message)

@@ -5,6 +5,7 @@ from central_server.models.attachment import Attachment, Blob, BlobHolder, BlobU
 from central_server.models.base import Base
 from central_server.models.directory import Category, IdAlias, Reporter
 from central_server.models.incident import AuditEvent, Conflict, Incident, Note
+from central_server.models.knowledge import KnowledgeEntry
 from central_server.models.sync_state import (
     CHANGES_COUNTER,
     NUMBERS_COUNTER,
@@ -35,6 +36,7 @@ __all__ = [
     "Group",
     "IdAlias",
     "Incident",
+    "KnowledgeEntry",
     "LoginFailure",
     "MutationLogEntry",
     "Note",

@@ -54,6 +54,10 @@ class Incident(Base):
     version: Mapped[int] = mapped_column(default=1)
     # field → Stamp.to_json() of the write that set it: decides concurrent writes (domain/merge.py).
     field_stamps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Closure documentation (0003_work).
+    root_cause_category: Mapped[str | None] = mapped_column(String(40))
+    reporter_informed: Mapped[bool | None]
+    reporter_not_informed_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Note(Base):
@@ -66,6 +70,10 @@ class Note(Base):
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
+    # Worklog time and audience, and an escalation's or reason note's facts (0003_work).
+    time_spent_minutes: Mapped[int | None]
+    visibility: Mapped[str | None] = mapped_column(String(10))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class AuditEvent(Base):

@@ -30,7 +30,7 @@ INCIDENT_FIELDS = (
     "reporter_phone", "occurred_at", "reported_at", "category_id", "impact", "urgency", "priority",
     "priority_override_reason", "status", "hold_reason", "group_id", "assignee_id", "parent_id", "workaround",
     "resolution_code", "root_cause", "resolution_steps", "resolved_at", "closed_at", "is_drill", "created_by_id",
-    "created_at", "updated_at", "version",
+    "created_at", "updated_at", "version", "root_cause_category", "reporter_informed", "reporter_not_informed_reason",
 )  # fmt: skip
 
 
@@ -43,7 +43,8 @@ def incident_data(incident: Incident) -> dict[str, Any]:
 
 
 def note_data(note: Note) -> dict[str, Any]:
-    return _row(note, ("id", "incident_id", "kind", "body", "author_id", "created_at"))
+    names = ("id", "incident_id", "kind", "body", "author_id", "created_at")
+    return _row(note, (*names, "time_spent_minutes", "visibility", "details"))
 
 
 def attachment_data(attachment: Attachment) -> dict[str, Any]:

@@ -9,9 +9,10 @@ import uuid
 from dataclasses import dataclass
 
 from desktop_app.cli.output import incident_json, incident_table, incident_text, print_json, summary_json
+from desktop_app.cli.values import hold_reason_value
 from desktop_app.context import AppContext
 from desktop_app.domain.dtos import IncidentDetail, IncidentDraft, IncidentPatch, ReporterDraft
-from desktop_app.domain.enums import Channel, Status
+from desktop_app.domain.enums import Channel, HoldReason, Status
 from desktop_app.domain.errors import NotFoundError, ValidationError
 from desktop_app.services.reporter_service import EMAIL_PATTERN
 
@@ -228,22 +229,38 @@ def cmd_assign(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_status(context: AppContext, args: argparse.Namespace) -> int:
-    if args.reason is not None and args.status != Status.ON_HOLD:
-        raise ValidationError("--reason only applies when putting an incident on hold.", field="hold_reason")
     detail = context.incidents.get_by_number(args.number)
+    reopening = args.status == Status.IN_PROGRESS and detail.status in (Status.RESOLVED, Status.CLOSED)
+    if args.reason is not None and args.status != Status.ON_HOLD and not reopening:
+        raise ValidationError(
+            "--reason only applies when putting an incident on hold or reopening it.", field="hold_reason"
+        )
+    hold_reason = _hold_reason(args.reason) if args.reason is not None and not reopening else None
+    informed = True if args.informed else False if args.not_informed is not None else None
     after = context.incidents.change_status(
         detail.id,
         args.status,
-        hold_reason=args.reason,
+        hold_reason=hold_reason,
         resolution_code=args.resolution_code,
         root_cause=args.root_cause,
         resolution_steps=args.steps,
+        root_cause_category=args.cause_category,
+        reporter_informed=informed,
+        reporter_not_informed_reason=args.not_informed,
+        reason=args.reason if reopening else None,
     ).value
     state = after.status.label.lower()
     if after.hold_reason:
         state += f" ({after.hold_reason.label.lower()})"
     _print_detail(args, after, f"{after.display_number} is now {state} (was {detail.status.label.lower()}).")
     return 0
+
+
+def _hold_reason(text: str) -> HoldReason:
+    try:
+        return hold_reason_value(text)
+    except argparse.ArgumentTypeError as exc:
+        raise ValidationError(f"--reason: {exc}", field="hold_reason") from exc
 
 
 def cmd_note(context: AppContext, args: argparse.Namespace) -> int:

@@ -11,11 +11,11 @@ from desktop_app.cli import mail_commands as mail
 from desktop_app.cli import setup_commands as setup
 from desktop_app.cli import sla_commands as sla
 from desktop_app.cli import sync_commands as sync
+from desktop_app.cli import work_commands as work
 from desktop_app.cli.values import (
     HAND_WRITTEN_NOTE_KINDS,
     channel_value,
     count_value,
-    hold_reason_value,
     level_value,
     moment_value,
     note_kind_value,
@@ -126,11 +126,14 @@ def _add_incident_commands(commands: argparse._SubParsersAction) -> None:
     )
     status.add_argument(
         "--reason",
-        type=hold_reason_value,
-        help="why on hold: caller, vendor, change or problem (awaiting-caller etc. also work)",
+        help="on hold: caller, vendor, change or problem (awaiting-caller etc. also work); reopening: why",
     )
     status.add_argument("--resolution-code", metavar="CODE", help="needed to resolve and close")
     status.add_argument("--root-cause", metavar="TEXT", help="needed to close")
+    status.add_argument("--cause-category", metavar="CATEGORY", help="needed to close (see resolution-codes)")
+    told = status.add_mutually_exclusive_group()
+    told.add_argument("--informed", action="store_true", default=None, help="closing: the reporter was told")
+    told.add_argument("--not-informed", metavar="WHY", help="closing: the reporter was not told, and why")
     status.add_argument("--steps", "--resolution-steps", dest="steps", metavar="TEXT", help="needed to resolve")
     _json_flag(status)
     status.set_defaults(handler=sync.cmd_status_or_move)
@@ -147,6 +150,7 @@ def _add_incident_commands(commands: argparse._SubParsersAction) -> None:
     )
     _json_flag(note)
     note.set_defaults(handler=incidents.cmd_note)
+    work.add_worklog_options(note)
 
 
 def _add_directory_commands(commands: argparse._SubParsersAction) -> None:
@@ -271,12 +275,15 @@ def _add_sync_commands(commands: argparse._SubParsersAction) -> None:
     _json_flag(conflicts)
     conflicts.set_defaults(handler=sync.cmd_conflicts)
 
-    resolve = commands.add_parser("resolve", help="settle a conflict: keep theirs, or restore yours")
-    resolve.add_argument("id", help="the conflict's id from `conflicts` (a unique prefix is enough)")
-    choice = resolve.add_mutually_exclusive_group(required=True)
+    resolve = commands.add_parser(
+        "resolve", help="resolve an incident (--code, --notes), or settle a conflict (keep theirs, restore yours)"
+    )
+    resolve.add_argument("id", help="an incident number, or a conflict's id from `conflicts` (a unique prefix)")
+    choice = resolve.add_mutually_exclusive_group()
     choice.add_argument("--keep-theirs", action="store_true", help="keep the value the other side set")
     choice.add_argument("--restore-mine", action="store_true", help="write your value back (a new change)")
     resolve.set_defaults(handler=sync.cmd_resolve)
+    work.add_resolve_options(resolve)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -299,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_setup_commands(commands)
     _add_incident_commands(commands)
     attachments.add_parsers(commands, NUMBER_HELP)
+    work.add_parsers(commands, NUMBER_HELP)
     mail.add_parsers(commands)
     sla.add_parsers(commands, NUMBER_HELP)
     _add_directory_commands(commands)

@@ -16,7 +16,7 @@ HOLD_SHORT_FORMS = {
     "change": HoldReason.AWAITING_CHANGE,
     "problem": HoldReason.AWAITING_PROBLEM,
 }
-HAND_WRITTEN_NOTE_KINDS = tuple(kind.value for kind in NoteKind if kind != NoteKind.SYSTEM)
+HAND_WRITTEN_NOTE_KINDS = tuple(kind.value for kind in NoteKind if kind not in (NoteKind.SYSTEM, NoteKind.ESCALATION))
 
 
 def _key(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from desktop_app.domain.enums import Channel, HoldReason, NoteKind, Priority, Status
 from desktop_app.domain.ids import format_number
@@ -168,6 +168,10 @@ class NoteView:
     body: str
     author_name: str | None
     created_at: datetime
+    # A worklog entry's minutes and audience ("internal" when None); an escalation's or reopen's facts.
+    time_spent_minutes: int | None = None
+    visibility: str | None = None
+    details: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +222,10 @@ class IncidentDetail:
     created_by_name: str | None
     notes: tuple[NoteView, ...]
     history: tuple[AuditEntry, ...]
+    # Closure documentation beyond code, notes and root cause text (issue 7).
+    root_cause_category: str | None = None
+    reporter_informed: bool | None = None
+    reporter_not_informed_reason: str | None = None
 
     @property
     def display_number(self) -> str:

@@ -53,6 +53,7 @@ class NoteKind(StrEnum):
     COMMUNICATION = "communication"
     WORKAROUND = "workaround"
     SYSTEM = "system"
+    ESCALATION = "escalation"
 
     @property
     def label(self) -> str:

@@ -37,6 +37,10 @@ class ClosureIncompleteError(HelpdeskError):
     code = "closure_incomplete"
 
 
+class PermissionDeniedError(HelpdeskError):
+    code = "permission_denied"
+
+
 class ReadOnlyIncidentError(HelpdeskError):
     code = "read_only"
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from desktop_app.domain.closure_rules import ClosureFacts, check_closure, check_reason, check_resolution
 from desktop_app.domain.enums import HoldReason, Status
-from desktop_app.domain.errors import (
-    ClosureIncompleteError,
-    InvalidTransitionError,
-    ValidationError,
-)
+from desktop_app.domain.errors import InvalidTransitionError, ValidationError
+
+__all__ = ["TRANSITIONS", "ClosureFacts", "allowed_targets", "check_transition", "is_read_only", "is_reopen"]
 
 _OPEN_WORK = (
     Status.ASSIGNED,
@@ -39,15 +36,6 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 
-@dataclass(frozen=True)
-class ClosureFacts:
-    """What the incident holds when a status change asks for closure documentation."""
-
-    resolution_code: str | None
-    root_cause: str | None
-    resolution_steps: str | None
-
-
 def allowed_targets(current: Status) -> list[Status]:
     return [status for status in Status if status in TRANSITIONS[current]]
 
@@ -56,12 +44,18 @@ def is_read_only(status: Status) -> bool:
     return status in (Status.CLOSED, Status.CANCELED)
 
 
+def is_reopen(current: Status, target: Status) -> bool:
+    """Back to work from Resolved or Closed: Reopen, which asks for a reason."""
+    return current in (Status.RESOLVED, Status.CLOSED) and target == Status.IN_PROGRESS
+
+
 def check_transition(
     current: Status,
     target: Status,
     *,
     hold_reason: HoldReason | None = None,
     closure: ClosureFacts | None = None,
+    reopen_reason: str | None = None,
 ) -> None:
     """Raise a typed error naming the rule when ``current → target`` is not allowed."""
     if target == current:
@@ -77,15 +71,10 @@ def check_transition(
             f"Putting an incident on hold needs a reason ({reasons}).",
             field="hold_reason",
         )
-    closure = closure or ClosureFacts(None, None, None)
+    closure = closure or ClosureFacts()
     if target == Status.RESOLVED:
-        _require(closure, ("resolution_code", "resolution_steps"), "Resolving")
+        check_resolution(closure)
     if target == Status.CLOSED:
-        _require(closure, ("resolution_code", "root_cause", "resolution_steps"), "Closing")
-
-
-def _require(closure: ClosureFacts, names: tuple[str, ...], verb: str) -> None:
-    missing = [name for name in names if not (getattr(closure, name) or "").strip()]
-    if missing:
-        pretty = ", ".join(name.replace("_", " ") for name in missing)
-        raise ClosureIncompleteError(f"{verb} an incident needs: {pretty}.", field=missing[0])
+        check_closure(closure)
+    if is_reopen(current, target):
+        check_reason(reopen_reason, "Reopening an incident")

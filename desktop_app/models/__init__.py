@@ -4,6 +4,7 @@ from desktop_app.models.attachment import Attachment
 from desktop_app.models.base import Base
 from desktop_app.models.directory import Agent, Category, Group, Reporter, group_members
 from desktop_app.models.incident import AuditEvent, Incident, Note
+from desktop_app.models.knowledge import KnowledgeEntry
 from desktop_app.models.mail import MailMessage, QuarantinedMail
 from desktop_app.models.sla import SlaAlert, SlaCalendar, SlaHoliday, SlaSettingsRow, SlaTargetRow
 from desktop_app.models.sync import Conflict, IncidentShadow, NumberBlock, SyncState
@@ -22,6 +23,7 @@ __all__ = [
     "Incident",
     "MailMessage",
     "IncidentShadow",
+    "KnowledgeEntry",
     "Note",
     "NumberBlock",
     "OutboxEntry",

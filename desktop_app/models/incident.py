@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop_app.models.base import Base, UuidPrimaryKey
@@ -55,6 +56,10 @@ class Incident(UuidPrimaryKey, Base):
     closed_at: Mapped[datetime | None]
     is_drill: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    # Closure documentation (0005_work): root cause category, and whether the reporter was told (or why not).
+    root_cause_category: Mapped[str | None] = mapped_column(String(40))
+    reporter_informed: Mapped[bool | None]
+    reporter_not_informed_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     # Bumped on every change: the base version a sync mutation was made against.
@@ -78,6 +83,10 @@ class Note(UuidPrimaryKey, Base):
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
+    # Worklog time and audience, and an escalation's or reason note's facts (0005_work).
+    time_spent_minutes: Mapped[int | None]
+    visibility: Mapped[str | None] = mapped_column(String(10))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     author: Mapped[Agent | None] = relationship(lazy="raise")
 

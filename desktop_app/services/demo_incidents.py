@@ -33,8 +33,9 @@ INCIDENT_COLUMNS = (
     "reporter_phone", "occurred_at", "reported_at", "category_id", "impact", "urgency", "priority",
     "priority_override_reason", "status", "hold_reason", "group_id", "assignee_id", "workaround",
     "resolution_code", "root_cause", "resolution_steps", "resolved_at", "closed_at", "is_drill",
-    "created_by_id", "created_at", "updated_at", "version",
+    "created_by_id", "created_at", "updated_at", "version", "root_cause_category", "reporter_informed",
 )  # fmt: skip
+CAUSE_FOR_CODE = {"hardware_replaced": "hardware", "software_change": "software", "user_error": "user"}
 INSERT_INCIDENT = (
     f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)}) VALUES ({', '.join('?' * len(INCIDENT_COLUMNS))})"
 )
@@ -236,7 +237,7 @@ class IncidentRowBuilder:
                 if status == Status.CLOSED:
                     updated = min(resolved + int(rng.uniform(1, 120) * MICROS_PER_HOUR), latest)
                     closed_at = db_time(updated)
-                if resolution_code == "Solved (workaround)":
+                if resolution_code == "workaround_provided":
                     workaround = rng.choice(WORKAROUNDS)
             else:
                 busy_window = 2 if status == Status.CANCELED else 10
@@ -280,6 +281,9 @@ class IncidentRowBuilder:
                     created_at,
                     db_time(updated),
                     VERSION_BY_STATUS[status],
+                    # Closed ones carry the whole closure documentation (sync_protocol/workflow_rules.py).
+                    CAUSE_FOR_CODE.get(resolution_code or "", "unknown") if status == Status.CLOSED else None,
+                    1 if status == Status.CLOSED else None,
                 )
             )
         return out

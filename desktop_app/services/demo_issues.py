@@ -218,16 +218,17 @@ ISSUES: dict[str, tuple[Issue, ...]] = {
 }
 # fmt: on
 
+# Codes from the resolution code list (sync_protocol/workflow_rules.py), weighted as a desk sees them.
 RESOLUTION_CODES: tuple[str, ...] = (
-    "Solved (permanently)",
-    "Solved (permanently)",
-    "Solved (permanently)",
-    "Solved (workaround)",
-    "Solved remotely",
-    "Hardware replaced",
-    "Configuration changed",
-    "User training",
-    "Not reproducible",
+    "fixed",
+    "fixed",
+    "fixed",
+    "workaround_provided",
+    "fixed",
+    "hardware_replaced",
+    "software_change",
+    "user_error",
+    "not_reproducible",
 )
 
 WORKAROUNDS: tuple[str, ...] = (

@@ -102,7 +102,16 @@ def load_detail(session: Session, incident: Incident) -> IncidentDetail:
         version=incident.version,
         created_by_name=names.get(incident.created_by_id) if incident.created_by_id else None,
         notes=tuple(
-            NoteView(n.id, NoteKind(n.kind), n.body, names.get(n.author_id) if n.author_id else None, n.created_at)
+            NoteView(
+                n.id,
+                NoteKind(n.kind),
+                n.body,
+                names.get(n.author_id) if n.author_id else None,
+                n.created_at,
+                n.time_spent_minutes,
+                n.visibility,
+                n.details,
+            )
             for n in notes
         ),
         history=tuple(
@@ -111,4 +120,7 @@ def load_detail(session: Session, incident: Incident) -> IncidentDetail:
             )
             for e in events
         ),
+        root_cause_category=incident.root_cause_category,
+        reporter_informed=incident.reporter_informed,
+        reporter_not_informed_reason=incident.reporter_not_informed_reason,
     )

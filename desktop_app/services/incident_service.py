@@ -22,10 +22,11 @@ from desktop_app.domain.limits import (
     title_from_description,
 )
 from desktop_app.domain.priority import PriorityMatrix, check_level
-from desktop_app.domain.status_machine import ClosureFacts, check_transition, is_read_only
+from desktop_app.domain.status_machine import is_read_only
 from desktop_app.models import Agent, Category, Group, Incident, Note, Reporter
 from desktop_app.services.category_service import find_category
 from desktop_app.services.incident_mapping import load_detail, row_to_summary, summary_select
+from desktop_app.services.incident_status import StatusChange, apply_status_change
 from desktop_app.services.numbering import next_incident_number
 from desktop_app.services.reporter_service import add_reporter
 from desktop_app.services.transaction import ServiceBase, ServiceEnv, WriteScope
@@ -198,31 +199,7 @@ class IncidentService(ServiceBase):
             mutation_id = scope.enqueue(
                 "reassign", incident.id, {"group_id": group_id, "assignee_id": assignee_id}, base
             )
-            if incident.group_id != group_id:
-                scope.audit(
-                    incident.id,
-                    "group",
-                    _group_name(scope.session, incident.group_id),
-                    _group_name(scope.session, group_id),
-                    mutation_id,
-                )
-                incident.group_id = group_id
-            if incident.assignee_id != assignee_id:
-                scope.audit(
-                    incident.id,
-                    "assignee",
-                    _agent_name(scope.session, incident.assignee_id),
-                    _agent_name(scope.session, assignee_id),
-                    mutation_id,
-                )
-                incident.assignee_id = assignee_id
-            status = Status(incident.status)
-            if assignee_id is not None and status == Status.NEW:
-                scope.audit(incident.id, "status", status, Status.ASSIGNED, mutation_id)
-                incident.status = Status.ASSIGNED.value
-            elif assignee_id is None and group_id is None and status == Status.ASSIGNED:
-                scope.audit(incident.id, "status", status, Status.NEW, mutation_id)
-                incident.status = Status.NEW.value
+            place(scope, incident, group_id, assignee_id, mutation_id)
             _touch(scope, incident)
             return Result(load_detail(scope.session, incident), scope.change_set())
 
@@ -235,68 +212,35 @@ class IncidentService(ServiceBase):
         resolution_code: str | None = None,
         root_cause: str | None = None,
         resolution_steps: str | None = None,
+        root_cause_category: str | None = None,
+        reporter_informed: bool | None = None,
+        reporter_not_informed_reason: str | None = None,
+        reason: str | None = None,
     ) -> Result[IncidentDetail]:
+        """Move along the status machine; Resolve and Close need their documentation, Reopen a reason."""
+        change = StatusChange(
+            target,
+            hold_reason=hold_reason,
+            resolution_code=resolution_code,
+            root_cause=root_cause,
+            resolution_steps=resolution_steps,
+            root_cause_category=root_cause_category,
+            reporter_informed=reporter_informed,
+            reporter_not_informed_reason=reporter_not_informed_reason,
+            reason=reason,
+        )
         with self._write() as scope:
-            incident = self.change_status_in(
-                scope,
-                incident_id,
-                target,
-                hold_reason=hold_reason,
-                resolution_code=resolution_code,
-                root_cause=root_cause,
-                resolution_steps=resolution_steps,
-            )
+            incident = _incident(scope.session, incident_id)
+            apply_status_change(scope, incident, change)
+            _touch(scope, incident)
             return Result(load_detail(scope.session, incident), scope.change_set())
 
     def change_status_in(
-        self,
-        scope: WriteScope,
-        incident_id: uuid.UUID,
-        target: Status,
-        *,
-        hold_reason: HoldReason | None = None,
-        resolution_code: str | None = None,
-        root_cause: str | None = None,
-        resolution_steps: str | None = None,
-        reason: str | None = None,
+        self, scope: WriteScope, incident_id: uuid.UUID, target: Status, *, reason: str | None = None
     ) -> Incident:
         """Change the status inside the caller's transaction (a threaded email reply reopens this way)."""
         incident = _incident(scope.session, incident_id)
-        current = Status(incident.status)
-        documentation = {
-            "resolution_code": clean_text(
-                resolution_code, field="resolution_code", label="The resolution code", max_len=SHORT_TEXT_MAX
-            )
-            or incident.resolution_code,
-            "root_cause": clean_text(root_cause, field="root_cause", label="The root cause", max_len=DESCRIPTION_MAX)
-            or incident.root_cause,
-            "resolution_steps": clean_text(
-                resolution_steps, field="resolution_steps", label="The resolution steps", max_len=DESCRIPTION_MAX
-            )
-            or incident.resolution_steps,
-        }
-        check_transition(current, target, hold_reason=hold_reason, closure=ClosureFacts(**documentation))
-        base = {"status": current.value, "version": incident.version}
-        payload: dict[str, object] = {"status": target.value, "hold_reason": hold_reason}
-        payload.update({k: v for k, v in documentation.items() if v != getattr(incident, k)})
-        mutation_id = scope.enqueue("change_status", incident.id, payload, base)
-        scope.audit(incident.id, "status", current, target, mutation_id)
-        new_hold = hold_reason.value if target == Status.ON_HOLD and hold_reason else None
-        if new_hold != incident.hold_reason:
-            scope.audit(incident.id, "hold_reason", incident.hold_reason, new_hold, mutation_id)
-            incident.hold_reason = new_hold
-        for key, value in documentation.items():
-            if value != getattr(incident, key):
-                scope.audit(incident.id, key, getattr(incident, key), value, mutation_id)
-                setattr(incident, key, value)
-        incident.status = target.value
-        if target == Status.RESOLVED:
-            incident.resolved_at = scope.now
-        if target == Status.CLOSED:
-            incident.closed_at = scope.now
-        if target == Status.IN_PROGRESS and current in (Status.RESOLVED, Status.CLOSED):
-            incident.resolved_at = None
-            incident.closed_at = None
+        apply_status_change(scope, incident, StatusChange(target, reason=reason))
         _touch(scope, incident)
         return incident
 
@@ -396,6 +340,32 @@ class IncidentService(ServiceBase):
         priority, override_reason = self._priority(impact, urgency, override, reason)
         values.update(priority=priority.value, priority_override_reason=override_reason)
         return values
+
+
+def place(
+    scope: WriteScope,
+    incident: Incident,
+    group_id: uuid.UUID | None,
+    assignee_id: uuid.UUID | None,
+    mutation_id: uuid.UUID,
+) -> None:
+    """Move the incident to a group and assignee, audited: a new incident given an assignee becomes
+    Assigned, an assigned one with neither group nor assignee goes back to New (the server does the same)."""
+    if incident.group_id != group_id:
+        old, new = _group_name(scope.session, incident.group_id), _group_name(scope.session, group_id)
+        scope.audit(incident.id, "group", old, new, mutation_id)
+        incident.group_id = group_id
+    if incident.assignee_id != assignee_id:
+        old, new = _agent_name(scope.session, incident.assignee_id), _agent_name(scope.session, assignee_id)
+        scope.audit(incident.id, "assignee", old, new, mutation_id)
+        incident.assignee_id = assignee_id
+    status = Status(incident.status)
+    if assignee_id is not None and status == Status.NEW:
+        scope.audit(incident.id, "status", status, Status.ASSIGNED, mutation_id)
+        incident.status = Status.ASSIGNED.value
+    elif assignee_id is None and group_id is None and status == Status.ASSIGNED:
+        scope.audit(incident.id, "status", status, Status.NEW, mutation_id)
+        incident.status = Status.NEW.value
 
 
 def _touch(scope: WriteScope, incident: Incident) -> None:

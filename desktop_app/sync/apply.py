@@ -162,6 +162,10 @@ class ChangeApplier(DirectoryApplier):
                 "body": data.get("body") or "",
                 "author_id": column_value(table, "author_id", data.get("author_id")),
                 "created_at": column_value(table, "created_at", data.get("created_at")) or self.now,
+                # Worklog minutes and audience, an escalation's facts (issue 7); absent from older servers.
+                "time_spent_minutes": column_value(table, "time_spent_minutes", data.get("time_spent_minutes")),
+                "visibility": data.get("visibility"),
+                "details": data.get("details"),
             }
             _upsert(self.session, Note, notes.get(note_id), note_id, values)
             self.note_references(agent=(values["author_id"],))

@@ -46,6 +46,9 @@ INCIDENT_FIELDS: tuple[str, ...] = (
     "created_at",
     "updated_at",
     "version",
+    "root_cause_category",
+    "reporter_informed",
+    "reporter_not_informed_reason",
 )
 # Fields a user edits; the rest (ids, times, version) the server keeps.
 REQUIRED_INCIDENT_FIELDS = (

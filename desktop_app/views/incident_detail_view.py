@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.closure_rules import RESOLUTION_CODES
 from desktop_app.domain.dtos import IncidentDetail
 from desktop_app.domain.enums import IMPACT_LABELS, URGENCY_LABELS, NoteKind, Status
 from desktop_app.domain.status_machine import is_read_only
@@ -260,7 +261,8 @@ class IncidentDetailView(QWidget):
         self._set("group", detail.group_name or "–")
         self._set("assignee", detail.assignee_name or "Unassigned")
         self._set("hold", detail.hold_reason.label if detail.hold_reason else "–")
-        resolution = " · ".join(p for p in (detail.resolution_code, detail.resolution_steps) if p)
+        code = RESOLUTION_CODES.get(detail.resolution_code or "", detail.resolution_code)
+        resolution = " · ".join(p for p in (code, detail.resolution_steps) if p)
         self._set("resolution", resolution or "–")
         self.description.setText(detail.description)
         self.timeline.setHtml(timeline_html(detail))

@@ -218,31 +218,34 @@ def test_reason_is_refused_outside_on_hold(cli, incident):
 def test_resolving_and_closing_need_closure_documentation(cli, incident):
     cli("status", incident, "in-progress")
     unresolved = cli("status", incident, "resolved")
-    resolved = cli("status", incident, "resolved", "--resolution-code", "Fixed", "--steps", "Moved the access point")
+    resolved = cli("status", incident, "resolved", "--resolution-code", "fixed", "--steps", "Moved the access point")
     unclosed = cli("status", incident, "closed")
-    closed = cli("status", incident, "closed", "--root-cause", "Channel overlap", "--json")
+    closed = cli(
+        "status", incident, "closed", "--root-cause", "Channel overlap", "--cause-category", "network", "--informed",
+        "--json",
+    )  # fmt: skip
 
     assert unresolved.code == 2
-    assert "Resolving an incident needs: resolution code, resolution steps" in unresolved.err
+    assert "Resolving needs a resolution code. (1 more: resolution_steps)" in unresolved.err
     assert resolved.code == 0, resolved.err
     assert unclosed.code == 2
-    assert "Closing an incident needs: root cause" in unclosed.err
+    assert "Closing needs a root cause category. (2 more: root_cause, reporter_informed)" in unclosed.err
     assert "Traceback" not in unclosed.err
     detail = closed.json()
     assert detail["status"] == "closed"
     assert detail["closed_at"] is not None
     assert (detail["resolution_code"], detail["root_cause"], detail["resolution_steps"]) == (
-        "Fixed",
+        "fixed",
         "Channel overlap",
         "Moved the access point",
     )
 
 
 def test_closed_incident_is_read_only_until_reopened(cli, incident):
-    cli("status", incident, "resolved", "--resolution-code", "Fixed", "--steps", "Rebooted")
-    cli("status", incident, "closed", "--root-cause", "Firmware")
+    cli("status", incident, "resolved", "--resolution-code", "fixed", "--steps", "Rebooted")
+    cli("status", incident, "closed", "--root-cause", "Firmware", "--cause-category", "software", "--informed")
     refused = cli("note", incident, "one more thing")
-    reopened = cli("status", incident, "in-progress", "--json")
+    reopened = cli("status", incident, "in-progress", "--reason", "Crashed again", "--json")
 
     assert refused.code == 2
     assert "read-only" in refused.err

@@ -228,6 +228,9 @@ class SyncMachine(RuleBasedStateMachine):
                 resolution_code="fixed",
                 root_cause="Worn part",
                 resolution_steps="Replaced the part",
+                root_cause_category="hardware",
+                reporter_informed=True,
+                reason="It came back",  # used only when the change reopens it
             ),
         )
 

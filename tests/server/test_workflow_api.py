@@ -11,6 +11,8 @@ from central_server.models import Note
 from tests.server.harness import incident_payload
 
 DOCS = {"resolution_code": "fixed", "root_cause": "worn roller", "resolution_steps": "replaced the roller"}
+# What Close adds (sync_protocol/workflow_rules.py).
+CLOSE = {"root_cause_category": "hardware", "reporter_informed": True}
 
 
 def _status(client, incident_id, status, **extra):
@@ -23,7 +25,7 @@ def test_status_changes_are_checked_from_the_servers_current_status(server):
     incident_id, _ = tech.create_incident()
     # Offline, the technician still sees it as new; meanwhile the supervisor resolved and closed it.
     assert _status(supervisor, incident_id, "resolved", **DOCS)["outcome"] == "applied"
-    assert _status(supervisor, incident_id, "closed")["outcome"] == "applied"
+    assert _status(supervisor, incident_id, "closed", **CLOSE)["outcome"] == "applied"
 
     stale = _status(tech, incident_id, "on_hold", hold_reason="awaiting_vendor")
 
@@ -43,7 +45,7 @@ def test_closure_documentation_hold_reason_and_reopen(server):
     held = _status(tech, incident_id, "on_hold", hold_reason="awaiting_caller")
     undocumented = _status(tech, incident_id, "resolved")
     resolved = _status(tech, incident_id, "resolved", resolution_code="fixed", resolution_steps="rebooted")
-    reopened = _status(tech, incident_id, "in_progress")
+    reopened = _status(tech, incident_id, "in_progress", reason="Still slow", note_id=str(uuid.uuid4()))
     again = _status(tech, incident_id, "in_progress")
 
     assert (no_reason["code"], undocumented["code"]) == ("validation_error", "validation_error")
@@ -223,7 +225,7 @@ def test_an_earlier_notes_author_may_still_add_notes_but_not_on_a_closed_inciden
     after_move = _note(agent, incident_id, "Caller rang again")
     _status(boss, incident_id, "resolved", resolution_code="fixed", resolution_steps="rebooted")
     on_resolved = _note(agent, incident_id, "Caller confirms")
-    _status(boss, incident_id, "closed", root_cause="driver")
+    _status(boss, incident_id, "closed", root_cause="driver", **CLOSE)
     on_closed = _note(agent, incident_id, "Too late")
 
     assert after_move["outcome"] == on_resolved["outcome"] == "applied"

@@ -20,7 +20,7 @@ from desktop_app.domain.errors import (
     ReadOnlyIncidentError,
     ValidationError,
 )
-from tests.support.builders import CLOSURE_DOCS, close, make_agent, resolve
+from tests.support.builders import CLOSE_DOCS, CLOSURE_DOCS, close, make_agent, resolve
 from tests.support.database import count, row_counts
 from tests.support.fakes import FixedClock
 
@@ -86,19 +86,19 @@ def test_resolve_and_close_need_their_documentation(
     context: AppContext, make_incident: MakeIncident, clock: FixedClock
 ) -> None:
     incident = make_incident()
-    with pytest.raises(ClosureIncompleteError, match="resolution code, resolution steps"):
+    with pytest.raises(ClosureIncompleteError, match=r"resolution code\. \(1 more: resolution_steps\)"):
         context.incidents.change_status(incident.id, Status.RESOLVED)
     clock.advance(hours=1)
     resolved = resolve(context, incident)
     assert (resolved.status, resolved.resolved_at, resolved.resolution_code) == (
         Status.RESOLVED,
         clock.now,
-        "Replaced part",
+        "hardware_replaced",
     )
     with pytest.raises(ClosureIncompleteError, match="root cause"):
         context.incidents.change_status(incident.id, Status.CLOSED)
     clock.advance(hours=1)
-    closed = context.incidents.change_status(incident.id, Status.CLOSED, root_cause="Worn fuser").value
+    closed = context.incidents.change_status(incident.id, Status.CLOSED, **CLOSE_DOCS).value
     assert (closed.status, closed.closed_at, closed.root_cause) == (Status.CLOSED, clock.now, "Worn fuser")
     assert closed.resolved_at == clock.now - timedelta(hours=1)
 
@@ -107,7 +107,10 @@ def test_documentation_can_be_written_beforehand(context: AppContext, make_incid
     incident = make_incident()
     context.incidents.update(incident.id, IncidentPatch(**CLOSURE_DOCS, root_cause="Toner leak"))
     context.incidents.change_status(incident.id, Status.RESOLVED)
-    assert context.incidents.change_status(incident.id, Status.CLOSED).value.status is Status.CLOSED
+    closed = context.incidents.change_status(
+        incident.id, Status.CLOSED, root_cause_category="software", reporter_informed=True
+    ).value
+    assert (closed.status, closed.root_cause) == (Status.CLOSED, "Toner leak")
 
 
 def test_closed_is_read_only_until_reopened(context: AppContext, make_incident: MakeIncident) -> None:
@@ -122,7 +125,7 @@ def test_closed_is_read_only_until_reopened(context: AppContext, make_incident: 
         context.incidents.assign(incident.id, group_id=None, assignee_id=agent.id)
     assert row_counts(context) == before
 
-    reopened = context.incidents.change_status(incident.id, Status.IN_PROGRESS).value
+    reopened = context.incidents.change_status(incident.id, Status.IN_PROGRESS, reason="Jams again").value
     assert (reopened.status, reopened.resolved_at, reopened.closed_at) == (Status.IN_PROGRESS, None, None)
     assert context.incidents.add_note(incident.id, "Came back").value.notes[-1].body == "Came back"
 

@@ -41,7 +41,12 @@ def make_incident(
     return context.incidents.create(incident_draft(description, **fields)).value
 
 
-CLOSURE_DOCS = {"resolution_code": "Replaced part", "resolution_steps": "Swapped the fuser unit, printed a test page"}
+CLOSURE_DOCS = {
+    "resolution_code": "hardware_replaced",
+    "resolution_steps": "Swapped the fuser unit, printed a test page",
+}
+# What Close adds to Resolve's documentation (sync_protocol/workflow_rules.py).
+CLOSE_DOCS = {"root_cause_category": "hardware", "root_cause": "Worn fuser", "reporter_informed": True}
 
 
 def resolve(context: AppContext, incident: IncidentDetail) -> IncidentDetail:
@@ -51,4 +56,4 @@ def resolve(context: AppContext, incident: IncidentDetail) -> IncidentDetail:
 
 def close(context: AppContext, incident: IncidentDetail) -> IncidentDetail:
     resolve(context, incident)
-    return context.incidents.change_status(incident.id, Status.CLOSED, root_cause="Worn fuser").value
+    return context.incidents.change_status(incident.id, Status.CLOSED, **CLOSE_DOCS).value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from desktop_app.domain.enums import HoldReason, Status
@@ -14,7 +16,13 @@ from desktop_app.domain.status_machine import (
     is_read_only,
 )
 
-FULL_DOCS = ClosureFacts(resolution_code="fixed", root_cause="worn roller", resolution_steps="replaced the roller")
+FULL_DOCS = ClosureFacts(
+    resolution_code="fixed",
+    root_cause="worn roller",
+    resolution_steps="replaced the roller",
+    root_cause_category="hardware",
+    reporter_informed=True,
+)
 ALLOWED = [(current, target) for current in Status for target in sorted(TRANSITIONS[current])]
 FORBIDDEN = [(current, target) for current in Status for target in Status if target not in TRANSITIONS[current]]
 
@@ -32,7 +40,7 @@ def test_the_table_covers_every_status_and_matches_the_design() -> None:
 
 @pytest.mark.parametrize(("current", "target"), ALLOWED)
 def test_allowed_transition_passes_with_what_it_needs(current: Status, target: Status) -> None:
-    check_transition(current, target, hold_reason=HoldReason.AWAITING_VENDOR, closure=FULL_DOCS)
+    check_transition(current, target, hold_reason=HoldReason.AWAITING_VENDOR, closure=FULL_DOCS, reopen_reason="again")
     assert target in allowed_targets(current)
 
 
@@ -61,26 +69,41 @@ def test_on_hold_needs_a_reason(current: Status) -> None:
 
 @pytest.mark.parametrize("current", [s for s in Status if Status.RESOLVED in TRANSITIONS[s]])
 @pytest.mark.parametrize("missing", ["resolution_code", "resolution_steps"])
-def test_resolving_needs_code_and_steps(current: Status, missing: str) -> None:
-    facts = {"resolution_code": "fixed", "root_cause": None, "resolution_steps": "rebooted"} | {missing: "   "}
+def test_resolving_needs_code_and_notes(current: Status, missing: str) -> None:
+    facts = {"resolution_code": "fixed", "resolution_steps": "rebooted"} | {missing: "   "}
     with pytest.raises(ClosureIncompleteError) as info:
         check_transition(current, Status.RESOLVED, closure=ClosureFacts(**facts))
     assert info.value.field == missing
-    # The root cause may wait until closure.
+    # The root cause and the reporter confirmation may wait until closure.
     check_transition(current, Status.RESOLVED, closure=ClosureFacts("fixed", None, "rebooted"))
 
 
-@pytest.mark.parametrize("missing", ["resolution_code", "root_cause", "resolution_steps"])
+@pytest.mark.parametrize(
+    "missing", ["resolution_code", "root_cause", "resolution_steps", "root_cause_category", "reporter_informed"]
+)
 def test_closing_needs_the_full_closure_documentation(missing: str) -> None:
-    facts = {"resolution_code": "fixed", "root_cause": "cause", "resolution_steps": "steps"} | {missing: None}
-    with pytest.raises(ClosureIncompleteError, match=missing.replace("_", " ")) as info:
+    facts = dataclasses.asdict(FULL_DOCS) | {missing: None}
+    with pytest.raises(ClosureIncompleteError) as info:
         check_transition(Status.RESOLVED, Status.CLOSED, closure=ClosureFacts(**facts))
-    assert info.value.code == "closure_incomplete"
+    assert (info.value.code, info.value.field) == ("closure_incomplete", missing)
 
 
-def test_closing_without_any_documentation_lists_everything_missing() -> None:
-    with pytest.raises(ClosureIncompleteError, match="resolution code, root cause, resolution steps"):
+def test_closing_without_any_documentation_names_the_first_gap_and_counts_the_rest() -> None:
+    with pytest.raises(ClosureIncompleteError, match=r"resolution code\. \(4 more: resolution_steps, root_cause_cat"):
         check_transition(Status.RESOLVED, Status.CLOSED)
+
+
+@pytest.mark.parametrize("current", [Status.RESOLVED, Status.CLOSED])
+def test_reopening_needs_a_reason(current: Status) -> None:
+    for blank in (None, "", "   "):
+        with pytest.raises(ValidationError, match="Reopening an incident needs a reason") as info:
+            check_transition(current, Status.IN_PROGRESS, reopen_reason=blank)
+        assert info.value.field == "reason"
+    check_transition(current, Status.IN_PROGRESS, reopen_reason="The printer jams again")
+
+
+def test_resuming_from_hold_is_not_a_reopen_and_needs_no_reason() -> None:
+    check_transition(Status.ON_HOLD, Status.IN_PROGRESS)
 
 
 @pytest.mark.parametrize("status", list(Status))

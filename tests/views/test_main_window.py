@@ -289,13 +289,14 @@ def test_resolve_needs_steps_and_keeps_the_dialog_until_given(
     qtbot.waitUntil(lambda: focus() is dialog.target)
     type_text(qtbot, "r")
     assert dialog.target.currentData() == Status.RESOLVED
-    assert dialog.resolution_code.currentText() == "Solved (permanently)"
+    assert dialog.resolution_code.currentData() is None, "no code until one is chosen"
+    dialog.resolution_code.setCurrentIndex(dialog.resolution_code.findData("fixed"))
     assert dialog.steps.isVisible()
     press(qtbot, Qt.Key.Key_Return, CTRL)  # no steps yet
 
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.error.isVisible()
-    assert dialog.error.text() == "Resolving an incident needs: resolution steps."
+    assert dialog.error.text() == "Resolving needs resolution notes: what was done."
     assert dialog.target.currentData() == Status.RESOLVED, "what was chosen is kept"
     assert window.detail.status.text() == "New"
     assert context.incidents.get(share.id).status == Status.NEW
@@ -308,7 +309,7 @@ def test_resolve_needs_steps_and_keeps_the_dialog_until_given(
 
     assert not dialog.isVisible()
     assert window.detail.status.text() == "Resolved"
-    assert window.detail.fields["resolution"].text() == "Solved (permanently) · Re-mapped the drive"
+    assert window.detail.fields["resolution"].text() == "Fixed · Re-mapped the drive"
     saved = context.incidents.get(share.id)
     assert saved.status == Status.RESOLVED
     assert saved.resolution_steps == "Re-mapped the drive"
@@ -320,9 +321,11 @@ def test_closed_incident_is_read_only_in_the_window(
 ) -> None:
     printer = incidents[0]
     context.incidents.change_status(
-        printer.id, Status.RESOLVED, resolution_code="Solved (permanently)", resolution_steps="Cleared the jam"
+        printer.id, Status.RESOLVED, resolution_code="fixed", resolution_steps="Cleared the jam"
     )
-    context.incidents.change_status(printer.id, Status.CLOSED, root_cause="Worn roller")
+    context.incidents.change_status(
+        printer.id, Status.CLOSED, root_cause="Worn roller", root_cause_category="hardware", reporter_informed=True
+    )
     window.queue_model.reload()
     select(qtbot, window, printer)
     detail = window.detail

@@ -13,6 +13,7 @@ from central_server.services.mutations.directory import (
     create_reporter,
     update_agent,
 )
+from central_server.services.mutations.escalate import escalate
 from central_server.services.mutations.incident_create import create_incident
 from central_server.services.mutations.incident_update import update_fields
 from central_server.services.mutations.incident_workflow import add_note, change_status, reassign
@@ -24,6 +25,7 @@ APPLIERS: dict[str, Callable[[MutationScope], Applied]] = {
     "change_status": change_status,
     "reassign": reassign,
     "add_note": add_note,
+    "escalate": escalate,
     "attach_file": attach_file,
     "remove_attachment": remove_attachment,
     "create_reporter": create_reporter,

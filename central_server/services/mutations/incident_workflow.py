@@ -7,23 +7,46 @@ from central_server.domain.errors import InvalidTransitionError, InvalidValueErr
 from central_server.domain.incident_fields import (
     DOCUMENTATION,
     LONG_TEXT_MAX,
+    REASON_MAX,
     choice,
     optional_uuid,
     parse_fields,
     text,
 )
 from central_server.domain.permissions import Assignment, check_reassign
-from central_server.domain.status_machine import check_transition
+from central_server.domain.status_machine import check_transition, is_reopen
 from central_server.models import Incident, Note
 from central_server.services.mutations.incident_create import check_assignment_targets
 from central_server.services.mutations.incident_editor import IncidentEditor
-from central_server.services.mutations.scope import Applied, MutationScope, load_incident, require_payload_keys
+from central_server.services.mutations.scope import (
+    Applied,
+    MutationScope,
+    load_incident,
+    require_payload_keys,
+)
+from central_server.services.mutations.work_notes import add_work_note
+from sync_protocol.workflow_rules import reopen_note_body, worklog_problem
 
-STATUS_PAYLOAD = {"status": choice(Status), "hold_reason": choice(HoldReason, required=False), **DOCUMENTATION}
+STATUS_PAYLOAD = {
+    "status": choice(Status),
+    "hold_reason": choice(HoldReason, required=False),
+    **DOCUMENTATION,
+    # Reopen's reason, recorded as a system note with the id the client chose.
+    "reason": text(REASON_MAX),
+    "note_id": optional_uuid,
+}
 NOTE_BODY = text(LONG_TEXT_MAX, required=True)
+NOTE_PAYLOAD = {
+    "note_id": optional_uuid,
+    "kind": choice(NoteKind),
+    "body": NOTE_BODY,
+    # A worklog entry's time and audience; checked by sync_protocol's worklog rule.
+    "time_spent_minutes": lambda _name, raw: raw,
+    "visibility": lambda _name, raw: raw,
+}
 
 
-def _editor(scope: MutationScope, incident: Incident) -> IncidentEditor:
+def editor_for(scope: MutationScope, incident: Incident) -> IncidentEditor:
     return IncidentEditor(
         scope.unit,
         incident,
@@ -42,7 +65,8 @@ def change_status(scope: MutationScope) -> Applied:
     current, target = Status(incident.status), Status(values["status"])
     hold_value = values.get("hold_reason")
     hold = HoldReason(hold_value) if hold_value else None
-    documentation = {name: values[name] for name in DOCUMENTATION if values.get(name)}
+    # ``is not None``: "reporter_informed": false is documentation too.
+    documentation = {name: values[name] for name in DOCUMENTATION if values.get(name) is not None}
     if target == current:
         unchanged = (hold_value if target == Status.ON_HOLD else None) == incident.hold_reason and all(
             getattr(incident, name) == value for name, value in documentation.items()
@@ -50,9 +74,16 @@ def change_status(scope: MutationScope) -> Applied:
         if unchanged:
             return Applied(note=f"The incident is already {current.value}.")
         raise InvalidTransitionError(f"The incident is already {current.value}.")
-    merged = {name: documentation.get(name) or getattr(incident, name) for name in DOCUMENTATION}
-    check_transition(current, target, hold_reason=hold, documentation=merged)
-    editor = _editor(scope, incident)
+    merged = {name: documentation[name] if name in documentation else getattr(incident, name) for name in DOCUMENTATION}
+    reason = values.get("reason")
+    check_transition(current, target, hold_reason=hold, documentation=merged, reopen_reason=reason)
+    if is_reopen(current, target):
+        body = reopen_note_body(current.value, reason or "")
+        add_work_note(
+            scope, incident, values.get("note_id"), kind=NoteKind.SYSTEM.value, body=body,
+            details={"event": "reopened", "from": current.value, "reason": reason},
+        )  # fmt: skip
+    editor = editor_for(scope, incident)
     editor.set("status", target.value)
     editor.set("hold_reason", hold.value if target == Status.ON_HOLD and hold else None)
     for name, value in documentation.items():
@@ -79,18 +110,22 @@ def reassign(scope: MutationScope) -> Applied:
         return Applied(note="The incident is already assigned that way.")
     check_assignment_targets(scope.session, target.group_id, target.assignee_id)
     check_reassign(scope.actor, current, target)
-    editor = _editor(scope, incident)
+    editor = editor_for(scope, incident)
+    place(editor, incident, target)
+    editor.finish()
+    return Applied()
+
+
+def place(editor: IncidentEditor, incident: Incident, target: Assignment) -> None:
+    """Set group and assignee with the same side effects as the client's assign: a new incident given a
+    person becomes assigned, an assigned one with neither group nor person goes back to new."""
+    status = Status(incident.status)
     editor.set("group_id", target.group_id)
     editor.set("assignee_id", target.assignee_id)
-    # The same side effects as the client's assign: a new incident given a person becomes assigned,
-    # an assigned one with neither group nor person goes back to new.
-    status = Status(incident.status)
     if target.assignee_id is not None and status == Status.NEW:
         editor.set("status", Status.ASSIGNED.value)
     elif target == Assignment(None, None) and status == Status.ASSIGNED:
         editor.set("status", Status.NEW.value)
-    editor.finish()
-    return Applied()
 
 
 def add_note(scope: MutationScope) -> Applied:
@@ -99,9 +134,10 @@ def add_note(scope: MutationScope) -> Applied:
     incident = load_incident(scope, writable=True, involved_may=True)
     payload = scope.mutation.payload
     require_payload_keys(payload, "note_id", "kind", "body")
-    values = parse_fields(
-        payload, {"note_id": optional_uuid, "kind": choice(NoteKind), "body": NOTE_BODY}, what="add_note"
-    )
+    values = parse_fields(payload, NOTE_PAYLOAD, what="add_note")
+    problem = worklog_problem(values.get("time_spent_minutes"), values.get("visibility"))
+    if problem is not None:
+        raise InvalidValueError(problem.message)
     note_id = values["note_id"]
     if note_id is None:
         raise InvalidValueError("add_note needs a note_id.")
@@ -117,6 +153,8 @@ def add_note(scope: MutationScope) -> Applied:
         body=values["body"],
         author_id=scope.actor.id,
         created_at=scope.effective_time,
+        time_spent_minutes=values.get("time_spent_minutes"),
+        visibility=values.get("visibility"),
     )
     scope.session.add(note)
     # A note is append-only: it moves the time the queue sorts on, not the field version.

@@ -23,11 +23,80 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _create_work_tables()
     _create_sla_tables()
 
 
 def downgrade() -> None:
     _drop_sla_tables()
+    _drop_work_tables()
+
+
+# --- worklog, escalation, closure documentation, knowledge (issue 7, the workflow part) -------------
+
+# Closure documentation beyond the resolution code, notes and root cause text of 0001.
+INCIDENT_COLUMNS = (
+    ("root_cause_category", sa.String(length=40)),
+    ("reporter_informed", sa.Boolean()),
+    ("reporter_not_informed_reason", sa.String(length=500)),
+)
+# A worklog entry's time and audience; an escalation's or reason note's structured facts.
+NOTE_COLUMNS = (
+    ("time_spent_minutes", sa.Integer()),
+    ("visibility", sa.String(length=10)),
+    ("details", sa.JSON()),
+)
+
+
+def _create_work_tables() -> None:
+    # ADD COLUMN only: SQLite does it in place, without copying a large table.
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        for name, kind in INCIDENT_COLUMNS:
+            batch_op.add_column(sa.Column(name, kind, nullable=True))
+    with op.batch_alter_table("notes", schema=None) as batch_op:
+        for name, kind in NOTE_COLUMNS:
+            batch_op.add_column(sa.Column(name, kind, nullable=True))
+    op.create_table(
+        "knowledge_entries",
+        sa.Column("category_id", sa.Uuid(), nullable=True),
+        sa.Column("symptom", sa.Text(), nullable=False),
+        sa.Column("workaround", sa.Text(), nullable=False),
+        sa.Column("source_incident_id", sa.Uuid(), nullable=True),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["category_id"],
+            ["categories.id"],
+            name=op.f("fk_knowledge_entries_category_id_categories"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["agents.id"],
+            name=op.f("fk_knowledge_entries_created_by_id_agents"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_knowledge_entries_source_incident_id_incidents"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_knowledge_entries")),
+    )
+    with op.batch_alter_table("knowledge_entries", schema=None) as batch_op:
+        batch_op.create_index("ix_knowledge_entries_category", ["category_id"], unique=False)
+
+
+def _drop_work_tables() -> None:
+    op.drop_table("knowledge_entries")
+    with op.batch_alter_table("notes", schema=None) as batch_op:
+        for name, _kind in reversed(NOTE_COLUMNS):
+            batch_op.drop_column(name)
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        for name, _kind in reversed(INCIDENT_COLUMNS):
+            batch_op.drop_column(name)
 
 
 # --- SLA configuration and alerts (issue 7, the SLA part): local to this client, not synced -------
