@@ -8,7 +8,7 @@ from typing import Any
 from desktop_app.cli.output import print_json
 from desktop_app.context import AppContext
 from desktop_app.domain.ids import format_number
-from desktop_app.domain.sla import ClockState, SlaStatus
+from desktop_app.domain.sla import SlaStatus
 from desktop_app.domain.sla_text import clock_text
 
 
@@ -31,8 +31,7 @@ def cmd_sla(context: AppContext, args: argparse.Namespace) -> int:
     else:
         print(f"{format_number(number)}  SLA as of {status.computed_at.astimezone():%Y-%m-%d %H:%M}")
         for clock in status.clocks:
-            flag = "  [WARNING]" if clock.state == ClockState.WARNING else ""
-            print(f"  {clock.kind.label:<11} {clock_text(clock)}{flag}")
+            print(f"  {clock.kind.label:<11} {clock_text(clock, status.computed_at)}")
     return 0
 
 

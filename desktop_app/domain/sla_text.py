@@ -1,4 +1,4 @@
-"""One sentence per SLA clock, for the detail view, the notifier and the CLI."""
+"""Words for SLA clocks, shared by the detail panel, the notifier and the CLI."""
 
 from __future__ import annotations
 
@@ -16,19 +16,25 @@ def local_time(moment: datetime, now: datetime | None = None) -> str:
     return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
-def clock_text(clock: ClockStatus, now: datetime | None = None) -> str:
+def clock_parts(clock: ClockStatus, now: datetime | None = None) -> tuple[str, str]:
+    """The headline (time left or over, the due time) and the detail (target, share used)."""
     target = f"{clock.priority.value} target {format_duration(clock.target)}"
     if clock.state in (ClockState.RUNNING, ClockState.WARNING):
-        due = f", due {local_time(clock.due_at, now)}" if clock.due_at else ""
-        return f"{format_duration(clock.remaining)} left{due} ({target}, {clock.share:.0%} used)"
+        due = f" · due {local_time(clock.due_at, now)}" if clock.due_at else ""
+        return f"{format_duration(clock.remaining)} left{due}", f"{target} · {clock.share:.0%} used"
     if clock.state == ClockState.PAUSED:
-        return f"paused on hold, {format_duration(clock.remaining)} left ({target})"
+        return f"{format_duration(clock.remaining)} left · paused while on hold", target
     if clock.state == ClockState.BREACHED:
-        due = f", was due {local_time(clock.due_at, now)}" if clock.due_at else ""
-        return f"breached: {format_duration(clock.overdue)} over{due} ({target})"
+        due = f" · was due {local_time(clock.due_at, now)}" if clock.due_at else ""
+        return f"{format_duration(clock.overdue)} over{due}", target
     if clock.state == ClockState.CANCELED:
-        return "not measured: the incident was canceled"
+        return "not measured: the incident was canceled", target
     stopped = f" at {local_time(clock.stopped_at, now)}" if clock.stopped_at else ""
     if clock.state == ClockState.MISSED:
-        return f"missed{stopped}, {format_duration(clock.overdue)} late ({target})"
-    return f"met{stopped}, {format_duration(clock.remaining)} to spare ({target})"
+        return f"done{stopped} · {format_duration(clock.overdue)} late", target
+    return f"done{stopped} · {format_duration(clock.remaining)} to spare", target
+
+
+def clock_text(clock: ClockStatus, now: datetime | None = None) -> str:
+    headline, detail = clock_parts(clock, now)
+    return f"{clock.state.label}: {headline} ({detail})"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -63,6 +64,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._server_box(server_url))
         layout.addWidget(QLabel("Priority matrix (impact down, urgency across; 1 is the most severe)"))
         layout.addLayout(self._matrix_grid(matrix))
+        # The SLA page is its own dialog (views/sla/sla_settings_dialog.py), opened by settings_flow.
+        self.sla_button = QPushButton("S&LA targets, business hours and holidays…", objectName="slaSettingsButton")
+        layout.addWidget(self.sla_button)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self._connect_signals()

@@ -9,6 +9,7 @@ from desktop_app.domain.enums import Channel
 from desktop_app.settings import save_settings
 from desktop_app.sync.dtos import SyncStatus
 from desktop_app.views.settings_dialog import SettingsDialog
+from desktop_app.views.sla.sla_settings_dialog import open_sla_settings
 from desktop_app.views.sync.integration import SyncUi
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def _show(window: MainWindow, me: AgentSummary, status: SyncStatus) -> None:
         me, Channel(context.settings.default_channel), context.settings.matrix(), window, server_url=status.server_url
     )
     window.settings_dialog = dialog
+    dialog.sla_button.clicked.connect(lambda: open_sla_settings(window))
     dialog.accepted.connect(lambda: _apply(window, dialog, me, status))
     dialog.open()
 

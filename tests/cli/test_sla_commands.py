@@ -29,9 +29,9 @@ def test_sla_text_shows_pause_on_hold_and_met_response(cli):
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert lines[0].startswith("INC-000001  SLA as of")
-    assert lines[1].split()[:2] == ["Response", "met"]
-    assert "paused on hold" in lines[2]
-    assert "(P5 target 100 h)" in lines[2]
+    assert lines[1].split()[:3] == ["Response", "Met:", "done"]
+    assert lines[2].split()[:2] == ["Resolution", "Paused:"]
+    assert lines[2].endswith("100 h left · paused while on hold (P5 target 100 h)")
 
 
 def test_sla_for_an_unknown_incident_is_refused(cli):

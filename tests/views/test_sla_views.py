@@ -34,9 +34,10 @@ def test_panel_shows_time_left_due_time_and_the_bar(
     panel = make_panel(qtbot, context, runner)
     panel.show_incident(incident.id)
     assert panel.chips[ClockKind.RESPONSE].text() == "Running"
-    assert panel.texts[ClockKind.RESPONSE].text().startswith("1 h left, due ")
+    assert panel.headlines[ClockKind.RESPONSE].startswith("1 h left · due ")
+    assert "P2 target 2 h · 50% used" in panel.texts[ClockKind.RESPONSE].text()
     assert panel.bars[ClockKind.RESPONSE].value() == BAR_STEPS // 2
-    assert panel.texts[ClockKind.RESOLUTION].text().startswith("7 h left")
+    assert panel.headlines[ClockKind.RESOLUTION].startswith("7 h left")
     assert panel.bars[ClockKind.RESOLUTION].value() == BAR_STEPS // 8
 
 
@@ -52,7 +53,7 @@ def test_panel_follows_hold_warning_and_breach(
     panel.reload()
     assert panel.chips[ClockKind.RESPONSE].text() == "Met"
     assert panel.chips[ClockKind.RESOLUTION].text() == "Paused"
-    assert panel.texts[ClockKind.RESOLUTION].text() == "Paused on hold, 8 h left (P2 target 8 h)"
+    assert panel.headlines[ClockKind.RESOLUTION] == "8 h left · paused while on hold"
     context.incidents.change_status(incident.id, Status.IN_PROGRESS)
     # Resumed Monday 14:30: 3.5 h to 18:00, then Tuesday 08:00-10:30: 6 h of 8 is the 75 % warning share.
     clock.advance(hours=20)
@@ -63,7 +64,7 @@ def test_panel_follows_hold_warning_and_breach(
     clock.advance(days=1)
     panel.reload()
     assert panel.chips[ClockKind.RESOLUTION].text() == "Breached"
-    assert panel.texts[ClockKind.RESOLUTION].text().startswith("Breached: ")
+    assert " over · was due " in panel.headlines[ClockKind.RESOLUTION]
     assert panel.bars[ClockKind.RESOLUTION].value() == BAR_STEPS
 
 
@@ -83,7 +84,7 @@ def test_detail_view_in_the_main_window_has_the_panel(main_window: MainWindow, c
     main_window.show_detail(context.incidents.get(incident.id))
     panel = main_window.detail.sla
     assert panel.isVisible()
-    assert panel.texts[ClockKind.RESOLUTION].text().startswith("4 h left")
+    assert panel.headlines[ClockKind.RESOLUTION].startswith("4 h left")
 
 
 def test_notifier_tells_once_and_escalates(

@@ -6,14 +6,15 @@ incident is shown or changed, and again every minute while it is on screen, so "
 
 from __future__ import annotations
 
+import html
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QWidget
 
 from desktop_app.domain.sla import ClockKind, ClockState, ClockStatus, SlaStatus
-from desktop_app.domain.sla_text import clock_text
+from desktop_app.domain.sla_text import clock_parts, clock_text
 
 REFRESH_MS = 60_000
 BAR_STEPS = 1000
@@ -41,21 +42,24 @@ class SlaPanel(QFrame):
         self.chips: dict[ClockKind, QLabel] = {}
         self.bars: dict[ClockKind, QProgressBar] = {}
         self.texts: dict[ClockKind, QLabel] = {}
+        self.headlines: dict[ClockKind, str] = {}  # the plain first line of each text
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 6, 8, 6)
         grid.setVerticalSpacing(4)
         for row, kind in enumerate(ClockKind):
             grid.addWidget(QLabel(f"<b>{kind.label}</b>"), row, 0)
             chip = QLabel(objectName=f"sla_{kind.value}_state")
-            chip.setMinimumWidth(76)
+            chip.setFixedSize(84, 22)
+            chip.setAlignment(Qt.AlignmentFlag.AlignCenter)
             bar = QProgressBar(objectName=f"sla_{kind.value}_bar")
             bar.setRange(0, BAR_STEPS)
             bar.setTextVisible(False)
             bar.setFixedHeight(8)
-            bar.setFixedWidth(120)
+            bar.setFixedWidth(100)
             text = QLabel(objectName=f"sla_{kind.value}_text")
+            text.setTextFormat(Qt.TextFormat.RichText)
             text.setWordWrap(True)
-            grid.addWidget(chip, row, 1)
+            grid.addWidget(chip, row, 1, Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(bar, row, 2)
             grid.addWidget(text, row, 3)
             self.chips[kind], self.bars[kind], self.texts[kind] = chip, bar, text
@@ -122,6 +126,7 @@ class SlaPanel(QFrame):
             chip.setStyleSheet("")
             bar.setValue(0)
             text.setText("–")
+            self.headlines[kind] = "–"
             return
         background, foreground, bar_colour = STATE_COLOURS[clock.state]
         chip.setText(clock.state.label)
@@ -134,6 +139,11 @@ class SlaPanel(QFrame):
             f"QProgressBar {{ background: #eceff1; border: none; border-radius: 3px; }}"
             f"QProgressBar::chunk {{ background: {bar_colour}; border-radius: 3px; }}"
         )
-        sentence = clock_text(clock, status.computed_at)
-        text.setText(sentence[0].upper() + sentence[1:])
+        headline, detail = clock_parts(clock, status.computed_at)
+        self.headlines[kind] = headline[0].upper() + headline[1:]
+        text.setText(
+            f"{html.escape(headline[0].upper() + headline[1:])}<br><span style='color:#607d8b'>"
+            f"{html.escape(detail)}</span>"
+        )
+        text.setToolTip(clock_text(clock, status.computed_at))
         bar.setAccessibleName(f"{kind.label} clock {clock.share:.0%} used")
