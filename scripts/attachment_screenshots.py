@@ -95,6 +95,15 @@ def main() -> int:
         window.detail.attachments.opener.preview(edited)
         settle(app, 500)
         window.detail.attachments.opener.preview_dialog.grab().save(str(out_dir / "attachment_preview.png"))
+        dialog = window.open_new_incident()
+        log = Path(data_dir) / "setup.log"
+        log.write_text("MSI error 1603 while installing the VPN client\n", encoding="utf-8")
+        dialog.attachments.attach_files([log])
+        small = error_shot.resize((450, 280))
+        dialog.attachments.edit_image(qimage_from_rgb(450, 280, small.tobytes()), "Pasted image.png").accept()
+        settle(app, 500)
+        dialog.grab().save(str(out_dir / "new_incident_attachments.png"))
+        dialog.reject()
         window.close()
         context.close()
     return 0

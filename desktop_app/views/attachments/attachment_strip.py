@@ -80,6 +80,7 @@ class AttachmentStrip(QWidget):
     def _build(self) -> None:
         self.title = QLabel("Attachments", objectName="attachmentTitle")
         self.title.setStyleSheet("font-weight: bold; color: #37474f;")
+        self.title.setVisible(not self.pending_mode)  # the form labels the row itself
         self.capture_button = QToolButton(objectName="captureButton")
         self.capture_button.setText("Capture")
         self.capture_button.setToolTip("Screenshot of a region (Ctrl+Alt+R); the menu has more")
