@@ -24,6 +24,30 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_incident", "&New incident…", "Ctrl+N", "Log a new incident from a call (Ctrl+N)", "new", "File"),
     ActionSpec("go_to_incident", "&Go to incident…", "Ctrl+G", "Open an incident by its number", None, "File"),
     ActionSpec(
+        "import_email",
+        "&Import email…",
+        "Ctrl+Alt+M",
+        "Turn .eml/.msg files into incidents; replies join theirs (or drop files on the window)",
+        None,
+        "File",
+    ),
+    ActionSpec(
+        "mail_quarantine",
+        "Email &quarantine…",
+        "Ctrl+Alt+Q",
+        "Email the import refused: retry, open or discard",
+        None,
+        "File",
+    ),
+    ActionSpec(
+        "mail_settings",
+        "Email import se&ttings…",
+        "Ctrl+Alt+W",
+        "The watched folder, the size limit, reopening on replies",
+        None,
+        "File",
+    ),
+    ActionSpec(
         "settings", "&Settings…", "Ctrl+,", "Your name, the default channel and the server to sync with", None, "File"
     ),
     ActionSpec("quit", "&Quit", "Ctrl+Q", "Close the help desk", None, "File"),

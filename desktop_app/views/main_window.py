@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         if context is not None:
             self._install_sync(context)
             install_sla_ui(self, context)
+            self._install_mail(context)
             self.detail.attachments.bind(context.attachments, runner, bus)
 
     def _build_menus(self) -> None:
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         self.queue_model.set_source(context.incidents)
         self._install_sync(context)
         install_sla_ui(self, context)
+        self._install_mail(context)
         self.detail.attachments.bind(context.attachments, self.runner, self.bus)
         waiting, self._run_when_ready = self._run_when_ready, []
         self.statusBar().clearMessage()
@@ -179,6 +181,18 @@ class MainWindow(QMainWindow):
 
         self.sync_controller = install_sync_ui(self, context, self.runner, self.bus)
         self.sync_controller.sync_finished.connect(self._on_sync_controller_sync_finished)
+
+    def _install_mail(self, context: AppContext) -> None:
+        from desktop_app.views.mail.integration import install_mail_ui
+
+        install_mail_ui(self, context)
+
+    @needs_context
+    def import_email_files(self, paths: list[Path]) -> None:
+        """Email files opened with the app or dropped on it: the import with its progress dialog."""
+        from desktop_app.views.mail.integration import install_mail_ui
+
+        install_mail_ui(self, self.context).import_paths(paths)
 
     def _on_sync_controller_sync_finished(self, _report: object) -> None:
         # The team's changes may touch the incident on screen: read it again (keeps a typed note).
