@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.ids import format_number
 from desktop_app.domain.sync_errors import ProtocolError
 from desktop_app.models import AuditEvent, Incident, IncidentShadow, Note, OutboxEntry
+from desktop_app.sync.attachment_apply import apply_attachments
 from desktop_app.sync.directory_apply import DirectoryApplier
 from desktop_app.sync.dtos import OutboxState
 from desktop_app.sync.overlay import clear_number_collisions, pending_touches
@@ -27,7 +28,7 @@ from desktop_app.sync.wire import REQUIRED_INCIDENT_FIELDS, column_value, incide
 from sync_protocol.schemas import Change
 
 # Parents before children: a note needs its incident, an incident its directory rows.
-ENTITY_ORDER = ("user", "group", "category", "reporter", "incident", "note", "audit", "conflict")
+ENTITY_ORDER = ("user", "group", "category", "reporter", "incident", "note", "audit", "attachment", "conflict")
 
 
 class ChangeApplier(DirectoryApplier):
@@ -52,7 +53,12 @@ class ChangeApplier(DirectoryApplier):
 
     def _apply_kind(self, entity: str, changes: list[Change]) -> None:
         # Incidents, notes and audit come by the thousand in a bootstrap: loaded and written per batch.
-        batched = {"incident": self._apply_incidents, "note": self._apply_notes, "audit": self._apply_audit}
+        batched = {
+            "incident": self._apply_incidents,
+            "note": self._apply_notes,
+            "audit": self._apply_audit,
+            "attachment": lambda batch: apply_attachments(self, batch),
+        }
         if entity in batched:
             self.session.flush()
             with self.session.no_autoflush:
@@ -90,11 +96,13 @@ class ChangeApplier(DirectoryApplier):
             if data.get("number") is not None and "number" not in touches.get(iid, set())
         }
         clear_number_collisions(self.session, wanted_numbers, self.now)
+        new = NewIncidents()
         for iid, change in latest.items():
             if change.op == "delete":
                 self._withdraw_incident(iid, existing.get(iid), iid in touches)
             else:
-                self._upsert_incident(iid, upserts[iid], existing.get(iid), shadows.get(iid), touches.get(iid))
+                self._upsert_incident(iid, upserts[iid], existing.get(iid), shadows.get(iid), touches.get(iid), new)
+        new.insert(self.session)
 
     def _upsert_incident(
         self,
@@ -103,19 +111,19 @@ class ChangeApplier(DirectoryApplier):
         row: Incident | None,
         shadow: IncidentShadow | None,
         overlaid: set[str] | None,
+        new: NewIncidents,
     ) -> None:
         values = incident_columns(data)
         self.server_incidents.add(incident_id)
         if shadow is None:
-            self.session.add(IncidentShadow(incident_id=incident_id, version=values.get("version"), data=data))
+            new.shadows.append({"incident_id": incident_id, "version": values.get("version"), "data": data})
         else:
             shadow.data, shadow.version = data, values.get("version")
         if row is None:
             missing = [name for name in REQUIRED_INCIDENT_FIELDS if values.get(name) is None]
             if missing:
                 raise ProtocolError(f"The server sent incident {incident_id} without {', '.join(missing)}.")
-            row = Incident(id=incident_id, **values)
-            self.session.add(row)
+            new.incidents.append({"id": incident_id, **values})
         else:
             for name, value in values.items():
                 if not overlaid or name not in overlaid:
@@ -234,6 +242,26 @@ class ChangeApplier(DirectoryApplier):
             self.session.execute(delete(AuditEvent).where(AuditEvent.id == entity_id))
         else:
             self.deactivate(entity, entity_id)
+
+
+class NewIncidents:
+    """Incidents (and shadows) not yet here, inserted with one executemany per chunk: building an ORM
+    object per row was most of a 100,000-incident bootstrap. Foreign keys are checked at commit
+    (SyncStore.write defers them), so placeholders made later in the transaction still count."""
+
+    def __init__(self) -> None:
+        self.incidents: list[dict[str, Any]] = []
+        self.shadows: list[dict[str, Any]] = []
+
+    def insert(self, session: Session) -> None:
+        for model, rows in ((Incident, self.incidents), (IncidentShadow, self.shadows)):
+            by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+            for row in rows:  # one executemany needs the same columns in every row
+                by_keys[tuple(sorted(row))].append(row)
+            for same in by_keys.values():
+                session.execute(insert(model), same)
+        self.incidents.clear()
+        self.shadows.clear()
 
 
 def _load(session: Session, model: type, key: Any, ids: list[uuid.UUID]) -> list[Any]:
