@@ -117,10 +117,15 @@ class SlaService(ServiceBase):
         now = self._env.clock()
         with self._read() as session:
             config = load_config(session)
+            # Once the resolution clock has been told as breached, nothing new can come of an incident
+            # (its response clock stops first or breaches first), so those are not computed again.
+            finished = select(SlaAlert.incident_id).where(
+                SlaAlert.clock == ClockKind.RESOLUTION.value, SlaAlert.level == "breach"
+            )
             candidates = list(
                 session.scalars(
                     select(Incident.id)
-                    .where(Incident.status.in_(OPEN_STATUSES))
+                    .where(Incident.status.in_(OPEN_STATUSES), Incident.id.not_in(finished))
                     .order_by(Incident.reported_at.desc())
                     .limit(ALERT_SCAN_LIMIT)
                 )
