@@ -10,12 +10,30 @@ from pytestqt.qtbot import QtBot
 from desktop_app.context import AppContext
 from desktop_app.domain.enums import HoldReason, Status
 from desktop_app.domain.sla import ClockKind, ClockState
+from desktop_app.services.sla_service import SlaService
 from desktop_app.views.main_window import MainWindow
+from desktop_app.views.sla.sla_column import SlaColumnCache
 from desktop_app.views.sla.sla_notifier import SlaNotifier, summarise
 from desktop_app.views.sla.sla_panel import BAR_STEPS, SlaPanel
 from desktop_app.views.tasks import SyncTaskRunner
 from tests.support.builders import make_incident
 from tests.support.fakes import FixedClock
+
+
+class CountingSla:
+    """The real SlaService, counting the calls a widget makes (0 for an alert check, else the batch size)."""
+
+    def __init__(self, service: SlaService) -> None:
+        self.service = service
+        self.calls: list[int] = []
+
+    def status_many(self, ids: list, now: object = None) -> dict:
+        self.calls.append(len(ids))
+        return self.service.status_many(ids)
+
+    def check_alerts(self) -> list:
+        self.calls.append(0)
+        return self.service.check_alerts()
 
 
 def make_panel(qtbot: QtBot, context: AppContext, runner: SyncTaskRunner) -> SlaPanel:
@@ -117,9 +135,9 @@ def test_notifier_tells_once_and_escalates(
 def test_notifier_timer_runs_the_check(qtbot: QtBot, context: AppContext, runner: SyncTaskRunner) -> None:
     make_incident(context, impact=1, urgency=1)
     notifier = SlaNotifier(context.sla, runner, interval_ms=20)
-    calls: list[int] = []
-    original = context.sla.check_alerts
-    notifier._service = type("Counting", (), {"check_alerts": lambda self: calls.append(1) or original()})()
+    counting = CountingSla(context.sla)
+    notifier._service = counting
+    calls = counting.calls
     notifier.start(first_check_ms=0)
     qtbot.waitUntil(lambda: len(calls) >= 3, timeout=2000)
     notifier.timer.stop()
@@ -136,3 +154,31 @@ def test_summary_names_the_incidents_and_counts_the_rest(context: AppContext, cl
     assert body.splitlines()[-1] == "and 8 more"
     assert body.splitlines()[0].startswith("INC-")
     assert timedelta(0) < clock.now - notices[0].due_at
+
+
+def test_queue_column_cache_loads_what_is_painted_in_one_batch(
+    qtbot: QtBot, context: AppContext, runner: SyncTaskRunner, clock: FixedClock
+) -> None:
+    p1 = make_incident(context, "Core switch down", impact=1, urgency=1)
+    p4 = make_incident(context, "Mouse wheel squeaks", impact=2, urgency=3)
+    cache = SlaColumnCache(context.sla, runner)
+    batches: list[int] = []
+    original = context.sla.status_many
+    cache._service = type(
+        "Counting", (), {"status_many": lambda self, ids: batches.append(len(ids)) or original(ids)}
+    )()
+    updated: list[frozenset] = []
+    cache.updated.connect(updated.append)
+    assert cache.text(p1.id) == "…"
+    assert cache.text(p4.id) == "…"
+    qtbot.waitUntil(lambda: bool(updated), timeout=2000)
+    assert batches == [2]
+    assert updated == [frozenset({p1.id, p4.id})]
+    assert cache.text(p1.id) == "1 h left"  # the response clock is the most urgent
+    clock.advance(hours=2)
+    cache.invalidate(frozenset({p1.id}))
+    cache.text(p1.id)
+    cache.flush()
+    assert cache.text(p1.id) == "Breached · 1 h"
+    assert cache.colour(p1.id) is not None
+    assert batches == [2, 1]
