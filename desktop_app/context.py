@@ -84,7 +84,7 @@ def open_context(
         queue=QueueService(env),
         saved_views=SavedViewService(env),
         bootstrap=BootstrapService(env),
-        sync=SyncEngine(env),
+        sync=SyncEngine(env, blobs=BlobStore(blob_root(paths.data_dir))),
         attachments=AttachmentService(
             env,
             BlobStore(blob_root(paths.data_dir)),

@@ -112,6 +112,7 @@ class LocalBlobStorage:
     def discard_part(self, upload_id: uuid.UUID) -> None:
         with self._lock(upload_id):
             self._part(upload_id).unlink(missing_ok=True)
+        self._forget_lock(upload_id)
 
     def commit_part(self, upload_id: uuid.UUID, sha256: str) -> None:
         """Move a verified part into place under its hash (atomic rename; the same bytes may be there already)."""
@@ -119,12 +120,18 @@ class LocalBlobStorage:
         target.parent.mkdir(parents=True, exist_ok=True)
         with self._lock(upload_id):
             os.replace(self._part(upload_id), target)
+        self._forget_lock(upload_id)
         _fsync_dir(target.parent)
 
     @classmethod
     def _lock(cls, upload_id: uuid.UUID) -> threading.Lock:
         with cls._locks_guard:
             return cls._locks.setdefault(upload_id, threading.Lock())
+
+    @classmethod
+    def _forget_lock(cls, upload_id: uuid.UUID) -> None:
+        with cls._locks_guard:
+            cls._locks.pop(upload_id, None)
 
 
 def storage_for(settings: ServerSettings) -> BlobStorage:

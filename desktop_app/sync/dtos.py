@@ -114,6 +114,9 @@ class SyncProgress:
     stage: str  # "numbers", "push", "pull", "bootstrap", "swap"
     done: int
     total: int | None = None  # None when the total is not known in advance
+    # "upload" and "download" (attachment bytes) name the blob (its sha256) and a display name.
+    item: str | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True)

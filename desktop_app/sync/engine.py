@@ -16,10 +16,12 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from desktop_app.capture.blob_store import BlobStore
 from desktop_app.domain.errors import HelpdeskError, ValidationError
 from desktop_app.domain.sync_errors import (
     CursorExpired,
@@ -34,6 +36,7 @@ from desktop_app.services.numbering import leased_numbers_left
 from desktop_app.services.transaction import ServiceEnv
 from desktop_app.sync import bootstrap
 from desktop_app.sync.auth import SessionTokens
+from desktop_app.sync.blobs import BlobChannel
 from desktop_app.sync.conflict_actions import refresh_conflicts, resolve_locally, send_resolutions
 from desktop_app.sync.credentials import CredentialStore
 from desktop_app.sync.dtos import (
@@ -57,6 +60,7 @@ from desktop_app.sync.store import StateSnapshot, SyncStore
 from sync_protocol.schemas import LoginRequest, PushRequest, RefreshRequest
 
 PUSH_BATCH = 500
+UPLOAD_PASSES = 3
 MAX_SEQ_GAP_RETRIES = 3
 ProgressCallback = Callable[[SyncProgress], None]
 
@@ -73,8 +77,11 @@ class SyncEngine:
         credentials: CredentialStore | None = None,
         api_factory: Callable[[str], ApiClient] = ApiClient,
         device_name: str | None = None,
+        blobs: BlobStore | None = None,
     ) -> None:
         self.store = SyncStore(env)
+        # Attachment bytes (sync/blobs.py); without a blob store attachments sync as rows only.
+        self._channel = BlobChannel(self.store, blobs) if blobs is not None else None
         self._credentials = credentials or CredentialStore()
         self._api_factory = api_factory
         self._device_name = device_name or socket.gethostname()
@@ -169,7 +176,7 @@ class SyncEngine:
                 if not snapshot.bootstrap_done:
                     self._bootstrap(api, snapshot, warnings, report)
                     bootstrapped = True
-                pushed = self._push(api, client_id, snapshot.user_id, report)
+                pushed = self._push_with_blobs(api, client_id, snapshot.user_id, report, warnings)
                 send_resolutions(self.store, api, warnings)
                 if pushed.conflicts:
                     refresh_conflicts(self.store, api)  # their server ids, for resolving them later
@@ -214,15 +221,61 @@ class SyncEngine:
         finally:
             downloaded.close()
 
+    def _push_with_blobs(
+        self,
+        api: ApiClient,
+        client_id: uuid.UUID,
+        user_id: uuid.UUID | None,
+        report: ProgressCallback,
+        warnings: list[str],
+    ) -> PushOutcome:
+        """Upload the blobs of pending attach_file mutations first, then push (PROTOCOL.md "Attachments");
+        once more if an attach_file made meanwhile was held back for its bytes."""
+        if self._channel is None:
+            return self._push(api, client_id, user_id, report)
+        total = PushOutcome()
+        for _ in range(UPLOAD_PASSES):
+            uploads = self._channel.upload_pending(api, report, warnings)
+            outcome = self._push(api, client_id, user_id, report, uploads.hold)
+            for name in ("applied", "rejected", "conflicts", "numbers_assigned"):
+                setattr(total, name, getattr(total, name) + getattr(outcome, name))
+            if not uploads.held:
+                break
+        return total
+
+    def download_blob(self, sha256: str, label: str | None = None, progress: ProgressCallback | None = None) -> Path:
+        """The local file of an attachment's bytes, downloaded (ranged, resumable, verified) if not here yet.
+
+        For the GUI's and CLI's "open" and "save as" of an attachment synced from another client. Runs beside
+        a sync (its own connection); raises NotFoundError when the server has no bytes for this user.
+        """
+        if self._channel is None:
+            raise NotConnectedError("This client keeps no attachment files.")
+        if self._channel.blobs.has(sha256):
+            return self._channel.blobs.path_for(sha256)
+        snapshot = self._connected()
+        tokens = self._session_for(snapshot)
+        api = self._api(tokens.server_url)
+        api.tokens = tokens
+        try:
+            return self._channel.download(api, sha256, progress or _ignore, label)
+        finally:
+            api.close()
+
     def _push(
-        self, api: ApiClient, client_id: uuid.UUID, user_id: uuid.UUID | None, report: ProgressCallback
+        self,
+        api: ApiClient,
+        client_id: uuid.UUID,
+        user_id: uuid.UUID | None,
+        report: ProgressCallback,
+        hold: Callable[[OutboxEntry], bool] | None = None,
     ) -> PushOutcome:
         total = PushOutcome()
         resend_from: int | None = None
         gaps = 0
         while True:
             with self.store.write() as scope:
-                batch = next_batch(scope, PUSH_BATCH, resend_from)
+                batch = next_batch(scope, PUSH_BATCH, resend_from, hold)
             if not batch:
                 return total
             try:

@@ -189,13 +189,48 @@ class ApiClient:
         data = _json(response)
         return data if model is None else self._parse(model, data)
 
+    def authorized(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: bytes | None = None,
+        json_body: BaseModel | None = None,
+        headers: dict[str, str] | None = None,
+        stream: bool = False,
+    ) -> requests.Response:
+        """One authenticated request whose answer the caller reads itself (the blob channel: raw bytes, ranges,
+        codes of its own); a 401 ``token_expired`` refreshes once. Call ``raise_for_status`` for the rest."""
+        payload = json_body.model_dump(mode="json") if json_body is not None else None
+
+        def send(token: str) -> requests.Response:
+            auth_header = {"Authorization": f"Bearer {token}"}
+            return self._send(method, path, payload, None, (headers or {}) | auth_header, data=data, stream=stream)
+
+        response = send(self._tokens().access_token())
+        if response.status_code == 401 and _error_code(response) == "token_expired":
+            response.close()
+            response = send(self._tokens().refreshed_access_token())
+        return response
+
+    def raise_for_status(self, response: requests.Response) -> None:
+        self._raise_for_status(response, login=False)
+
     def _tokens(self) -> TokenSource:
         if self.tokens is None:
             raise AuthRequired("Not logged in to the server: log in first.")
         return self.tokens
 
     def _send(
-        self, method: str, path: str, payload: Any, params: dict[str, Any] | None, headers: dict[str, str]
+        self,
+        method: str,
+        path: str,
+        payload: Any,
+        params: dict[str, Any] | None,
+        headers: dict[str, str],
+        *,
+        data: bytes | None = None,
+        stream: bool = False,
     ) -> requests.Response:
         url = self.base_url + path
         try:
@@ -203,11 +238,13 @@ class ApiClient:
                 method,
                 url,
                 json=payload,
+                data=data,
                 params=params,
                 headers=headers,
                 timeout=self.timeout,
                 verify=self.verify,
                 allow_redirects=False,
+                stream=stream,
             )
         except requests.exceptions.SSLError as exc:
             raise TlsVerificationError(

@@ -7,6 +7,7 @@ mutation under the same seq, so the server can answer it from its stored results
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.models import Agent, Category, Group, Incident, Note, OutboxEntry, Reporter, group_members
 from desktop_app.services.transaction import WriteScope, next_counter
+from desktop_app.sync.attachment_apply import ATTACHMENT_MUTATIONS, settle_attachment_result
 from desktop_app.sync.conflict_store import record_field_conflicts
 from desktop_app.sync.dtos import OutboxState
 from desktop_app.sync.overlay import (
@@ -50,11 +52,14 @@ class PushOutcome:
     foreign: list[uuid.UUID] = field(default_factory=list)
 
 
-def next_batch(scope: WriteScope, limit: int, resend_from: int | None) -> list[Mutation]:
+def next_batch(
+    scope: WriteScope, limit: int, resend_from: int | None, hold: Callable[[OutboxEntry], bool] | None = None
+) -> list[Mutation]:
     """Already-numbered pending entries first (a lost answer), then new ones get the next wire seqs.
 
     After a seq gap (``resend_from``) every entry numbered above it goes again, whatever its state:
-    the server lost them, and the seqs must stay contiguous.
+    the server lost them, and the seqs must stay contiguous. New entries stop before the first one
+    ``hold`` names (an attach_file whose bytes are not uploaded yet), keeping the outbox's order.
     """
     session = scope.session
     numbered = select(OutboxEntry).where(OutboxEntry.wire_seq.is_not(None))
@@ -73,6 +78,8 @@ def next_batch(scope: WriteScope, limit: int, resend_from: int | None) -> list[M
             )
         )
         for entry in _cut_before_dependants(fresh):
+            if hold is not None and hold(entry):
+                break
             entry.wire_seq = next_counter(session, "wire_seq")
             batch.append(entry)
     session.flush()
@@ -139,6 +146,8 @@ def record_results(
         if entry.name in INCIDENT_MUTATIONS:
             incidents.add(entry.entity_id)
             outcome.numbers_assigned += _incident_effects(session, entry, result, user_id, scope)
+        elif entry.name in ATTACHMENT_MUTATIONS:
+            settle_attachment_result(session, entry, result)
         else:
             _directory_effects(session, entry, result, scope)
     session.flush()

@@ -41,7 +41,7 @@ from central_server.services.audit_chain import verify_chain
 from central_server.settings import Argon2Cost, ServerSettings
 from desktop_app.context import open_context
 from desktop_app.domain.clock import Clock, utc_now
-from desktop_app.models import Incident, Note
+from desktop_app.models import Attachment, Incident, Note
 from desktop_app.sync.dtos import OutboxItem, OutboxState
 from desktop_app.sync.wire import INCIDENT_FIELDS, incident_columns
 from tests.sync.e2e_support import PASSWORD, Client, RunningServer, free_port, process_env
@@ -187,17 +187,31 @@ class E2EClient(Client):
 
 
 def client_states(client: Client) -> dict[uuid.UUID, dict[str, Any]]:
-    """Each local incident: every synced field (column values) and its notes as (id, kind, body)."""
+    """Each local incident: every synced field (column values), its notes as (id, kind, body) and its
+    attachments (``attachment_key``)."""
     with client.context.sync.store.read() as session:
         incidents = session.scalars(select(Incident)).all()
         notes = session.scalars(select(Note)).all()
+        attachments = session.scalars(select(Attachment)).all()
     by_incident: dict[uuid.UUID, list[tuple[str, str, str]]] = {}
     for note in notes:
         by_incident.setdefault(note.incident_id, []).append((str(note.id), note.kind, note.body))
+    files: dict[uuid.UUID, list[tuple[Any, ...]]] = {}
+    columns = Attachment.__table__.columns
+    for row in attachments:
+        files.setdefault(row.incident_id, []).append(attachment_key({c.key: getattr(row, c.key) for c in columns}))
     return {
-        row.id: {name: getattr(row, name) for name in SYNCED_FIELDS} | {"notes": sorted(by_incident.get(row.id, []))}
+        row.id: {name: getattr(row, name) for name in SYNCED_FIELDS}
+        | {"notes": sorted(by_incident.get(row.id, [])), "attachments": sorted(files.get(row.id, []))}
         for row in incidents
     }
+
+
+def attachment_key(values: dict[str, Any]) -> tuple[Any, ...]:
+    """What convergence compares of an attachment row (a client's columns or the server's data)."""
+    names = ("id", "sha256", "display_name", "mime_type", "size", "caption", "created_by", "removed_by")
+    text = tuple(None if values.get(name) is None else str(values[name]) for name in names)
+    return (*text, values.get("removed_at") is not None)
 
 
 # --- the protocol by hand -----------------------------------------------------------------------
@@ -265,6 +279,7 @@ def view_of(entities: Iterable[dict[str, Any]]) -> dict[uuid.UUID, dict[str, Any
     """Bootstrap entities → the shape of ``client_states``."""
     incidents: dict[uuid.UUID, dict[str, Any]] = {}
     notes: dict[uuid.UUID, list[tuple[str, str, str]]] = {}
+    files: dict[uuid.UUID, list[tuple[Any, ...]]] = {}
     for entity in entities:
         data = entity["data"]
         if entity["entity"] == "incident":
@@ -272,7 +287,12 @@ def view_of(entities: Iterable[dict[str, Any]]) -> dict[uuid.UUID, dict[str, Any
             incidents[uuid.UUID(data["id"])] = {name: columns.get(name) for name in SYNCED_FIELDS}
         elif entity["entity"] == "note":
             notes.setdefault(uuid.UUID(data["incident_id"]), []).append((data["id"], data["kind"], data["body"]))
-    return {key: state | {"notes": sorted(notes.get(key, []))} for key, state in incidents.items()}
+        elif entity["entity"] == "attachment":
+            files.setdefault(uuid.UUID(data["incident_id"]), []).append(attachment_key(data))
+    return {
+        key: state | {"notes": sorted(notes.get(key, [])), "attachments": sorted(files.get(key, []))}
+        for key, state in incidents.items()
+    }
 
 
 def server_view(server: RunningServer, username: str) -> dict[uuid.UUID, dict[str, Any]]:
