@@ -3,9 +3,9 @@
 One ``helpdesk-server`` process (SQLite) serves the whole test; each example starts from a fresh copy of
 the seeded server database (copied over the live file while the server is idle) and fresh client data
 dirs. Rules: a client goes offline or online, creates an incident, edits a field (title, impact,
-category, description), adds a note, changes the status, reassigns, syncs (only while online; sometimes the push's
-answer is lost after the server applied it), or is restarted. After every step
-nothing a client committed has left its outbox; at the end of each example everyone goes online and
+category, description), adds a note, attaches a picture or removes one, changes the status, reassigns,
+syncs (only while online; sometimes the push's answer is lost after the server applied it), or is restarted.
+After every step nothing a client committed has left its outbox; at the end of each example everyone goes online and
 syncs twice, then every client equals the server's view and every mutation was applied, refused with a
 reason, or is in conflict.
 """
@@ -40,6 +40,7 @@ from tests.e2e.harness import (
     client_states,
     server_view,
 )
+from tests.support.images import png_bytes
 from tests.sync.e2e_support import RunningServer
 
 USERS = ("alice", "carol", "bob")  # two technicians of Field Services and their supervisor
@@ -47,6 +48,8 @@ CATEGORIES = ("Hardware/Printers", "Software/Licences")
 TITLES = ("Printer down", "Printer on fire", "Paper jam")
 DESCRIPTIONS = ("Nothing prints", "Prints blank pages", "Smells of smoke")
 NOTES = ("Called the user", "Ordered a part", "Rebooted it")
+# Real PNGs (Pillow); the same picture attached twice is one blob everywhere.
+PICTURES = tuple(png_bytes(seed=seed) for seed in range(3))
 MACHINE_SETTINGS = settings(
     max_examples=8,
     stateful_step_count=15,
@@ -208,6 +211,21 @@ class SyncMachine(RuleBasedStateMachine):
         incident = self._pick_incident(index, data)
         if incident is not None:
             self._local_write(index, lambda c: c.context.incidents.add_note(incident, body))
+
+    @rule(index=client_index, picture=st.integers(0, len(PICTURES) - 1), data=st.data())
+    def attach_picture(self, index: int, picture: int, data: st.DataObject) -> None:
+        incident = self._pick_incident(index, data)
+        if incident is not None:
+            name = f"screen-{picture}.png"
+            self._local_write(index, lambda c: c.context.attachments.add(incident, PICTURES[picture], name))
+
+    @rule(index=client_index, data=st.data())
+    def remove_attachment(self, index: int, data: st.DataObject) -> None:
+        incident = self._pick_incident(index, data)
+        files = self.clients[index].context.attachments.list_for(incident) if incident is not None else []
+        if files:
+            chosen = data.draw(st.sampled_from(sorted(info.id for info in files)))
+            self._local_write(index, lambda c: c.context.attachments.remove(chosen))
 
     @rule(index=client_index, data=st.data())
     def change_status(self, index: int, data: st.DataObject) -> None:
