@@ -57,6 +57,10 @@ def plural(count: int, noun: str) -> str:
 def progress_text(progress: SyncProgress | None) -> str:
     if progress is None:
         return "Syncing…"
+    if progress.stage in ("upload", "download") and progress.total:
+        verb = "Uploading" if progress.stage == "upload" else "Downloading"
+        share = min(progress.done / progress.total, 1.0)
+        return f"{verb} {progress.label or 'attachment'}… {share:.0%} of {progress.total / 1_000_000:.1f} MB"
     done = f"{progress.done:,}/{progress.total:,}" if progress.total is not None else f"{progress.done:,}"
     return f"Syncing… {progress.stage} {done}"
 

@@ -51,6 +51,13 @@ def test_a_running_round_shows_its_progress() -> None:
     assert indicator_state(CONNECTED, running=True, progress=SyncProgress("pull", 3_000)).text == "Syncing… pull 3,000"
 
 
+def test_an_attachment_upload_shows_its_name_and_share() -> None:
+    upload = SyncProgress("upload", 3_000_000, 12_000_000, item="ab" * 32, label="error-dialog.png")
+    assert indicator_state(CONNECTED, running=True, progress=upload).text == (
+        "Uploading error-dialog.png… 25% of 12.0 MB"
+    )
+
+
 def test_up_to_date_shows_the_local_time_of_the_last_sync() -> None:
     state = indicator_state(CONNECTED)
 
