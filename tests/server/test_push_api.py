@@ -147,3 +147,30 @@ def test_an_empty_push_tells_the_client_its_last_seq(server):
     assert response.status_code == 200
     assert response.json()["last_seq"] == 1
     assert response.json()["results"] == []
+
+
+def test_a_push_longer_than_one_transaction_group_applies_every_mutation_once_in_order(server):
+    from central_server.services.audit_chain import verify_chain
+    from central_server.services.push import GROUP_MAX
+
+    agent = server.user_client("agent")
+    count = GROUP_MAX + 7
+    mutations = [agent.mutation("create_incident", uuid.uuid4(), incident_payload(title=f"N{n}")) for n in range(count)]
+    # A rejection on each side of the first group's boundary rolls back only its own savepoint.
+    for index in (GROUP_MAX - 1, GROUP_MAX):
+        mutations[index] = agent.mutation("update_fields", uuid.uuid4(), {"title": "x"}, {"title": "y"}) | {
+            "seq": mutations[index]["seq"]
+        }
+
+    results = agent.push(*mutations)
+    again = agent.push(*mutations)
+
+    assert [r["seq"] for r in results] == list(range(1, count + 1))
+    assert [r["outcome"] for r in results].count("rejected") == 2
+    assert again == results
+    assert _count_incidents(server) == count - 2
+    with server.ctx.sessions() as session:
+        assert session.get(Client, agent.client_id).last_seq == count
+        chain = verify_chain(session)
+    assert chain.ok
+    assert chain.checked == count
