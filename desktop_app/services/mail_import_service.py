@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -42,6 +44,22 @@ from desktop_app.services.transaction import ServiceBase, ServiceEnv, WriteScope
 
 REOPEN_REASON = "The reporter replied by email after the incident was resolved."
 ProgressCallback = Callable[[int, int, ImportOutcome], None]
+# Files read and parsed ahead of the one being stored: enough to hide the parsing behind the commit's
+# disk wait, few enough that memory stays within a handful of messages at the size limit.
+LOOKAHEAD = 3
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """One file after reading and parsing: a message to store, or why it goes to quarantine."""
+
+    source: str
+    data: bytes | None = None
+    parsed: ParsedMessage | None = None
+    file: Path | None = None
+    size: int | None = None
+    problem: str | None = None  # quarantine with this reason
+    failure: str | None = None  # not the message's fault: report, keep nothing
 
 
 class AttachmentSink(Protocol):
@@ -102,39 +120,69 @@ class MailImportService(ServiceBase):
         progress: ProgressCallback | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> list[ImportOutcome]:
-        """Files as given and folders recursively; stops between messages when ``cancelled()`` says so."""
+        """Files as given and folders recursively; stops between messages when ``cancelled()`` says so.
+
+        The next few files are read and parsed on a helper thread while this one waits on the disk
+        for the current message's commit; storing stays here, one message at a time, in order.
+        """
         files = email_files(paths)
         outcomes: list[ImportOutcome] = []
-        for index, path in enumerate(files, start=1):
-            if cancelled is not None and cancelled():
-                break
-            outcome = self.import_file(path)
-            outcomes.append(outcome)
-            if progress is not None:
-                progress(index, len(files), outcome)
+        upcoming = iter(files)
+        pending: deque[Future[_Loaded]] = deque()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail-parse") as pool:
+
+            def refill() -> None:
+                while len(pending) < LOOKAHEAD and (path := next(upcoming, None)) is not None:
+                    pending.append(pool.submit(self._load_file, path))
+
+            refill()
+            while pending:
+                if cancelled is not None and cancelled():
+                    for future in pending:
+                        future.cancel()
+                    break
+                loaded = pending.popleft().result()
+                refill()
+                outcomes.append(self._commit(loaded))
+                if progress is not None:
+                    progress(len(outcomes), len(files), outcomes[-1])
         return outcomes
 
     def import_file(self, path: str | Path) -> ImportOutcome:
-        path = Path(path)
+        return self._commit(self._load_file(Path(path)))
+
+    def import_bytes(self, data: bytes, source: str, *, retry_of: uuid.UUID | None = None) -> ImportOutcome:
+        """Import one message; never raises for anything the message itself holds."""
+        return self._commit(self._load_bytes(data, source), retry_of=retry_of)
+
+    def _load_file(self, path: Path) -> _Loaded:
+        """Read and parse, without touching the database (runs on the helper thread)."""
         source = str(path)
         try:
             size = path.stat().st_size
             # Checked before reading a byte: one huge message must not stall the import (FreeScout #4293).
             if size > self.options.size_limit:
-                return self._quarantined(source, self._too_large(size), file=path, size=size)
+                return _Loaded(source, file=path, size=size, problem=self._too_large(size))
             data = path.read_bytes()
         except OSError as exc:
-            return ImportOutcome(source, ImportResult.FAILED, reason=f"the file cannot be read ({exc.strerror or exc})")
-        return self.import_bytes(data, source)
+            return _Loaded(source, failure=f"the file cannot be read ({exc.strerror or exc})")
+        return self._load_bytes(data, source)
 
-    def import_bytes(self, data: bytes, source: str, *, retry_of: uuid.UUID | None = None) -> ImportOutcome:
-        """Import one message; never raises for anything the message itself holds."""
+    def _load_bytes(self, data: bytes, source: str) -> _Loaded:
         if len(data) > self.options.size_limit:
-            return self._quarantined(source, self._too_large(len(data)), data=data, retry_of=retry_of)
+            return _Loaded(source, data=data, problem=self._too_large(len(data)))
         try:
-            parsed = parse_email(data)
+            return _Loaded(source, data=data, parsed=parse_email(data))
         except MailParseError as exc:
-            return self._quarantined(source, f"not a readable email: {exc}", data=data, retry_of=retry_of)
+            return _Loaded(source, data=data, problem=f"not a readable email: {exc}")
+
+    def _commit(self, loaded: _Loaded, *, retry_of: uuid.UUID | None = None) -> ImportOutcome:
+        source, data, parsed = loaded.source, loaded.data, loaded.parsed
+        if loaded.failure is not None:
+            return ImportOutcome(source, ImportResult.FAILED, reason=loaded.failure)
+        if loaded.problem is not None or parsed is None or data is None:
+            reason = loaded.problem or "the message could not be read"
+            return self._quarantined(source, reason, file=loaded.file, data=data, size=loaded.size, retry_of=retry_of)
         raw_sha256 = hashlib.sha256(data).hexdigest()
         message_id = parsed.message_id or f"sha256-{raw_sha256}@no-message-id.invalid"
         try:

@@ -101,6 +101,7 @@ def test_cancel_stops_between_messages(main_window: MainWindow, context: AppCont
     dialog.start(main_window.runner.run_db, context.mail)
     assert [o.result for o in dialog.outcomes] == [ImportResult.CREATED]
     assert dialog.heading.text() == "Done (cancelled): 1 created."
+    assert not dialog.quarantine_button.isVisibleTo(dialog)  # nothing was quarantined
     assert context.incidents.count() == 1
 
 

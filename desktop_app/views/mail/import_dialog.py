@@ -77,11 +77,13 @@ class MailImportDialog(QDialog):
         self.bar = QProgressBar(objectName="mailImportProgress")
         self.bar.setRange(0, 0)  # busy until the first file reports the total
         self.results = QListWidget(objectName="mailImportResults")
+        self.results.setWordWrap(True)  # a quarantine reason is read whole, not cut at the edge
         self.buttons = QDialogButtonBox()
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.quarantine_button = QPushButton("Show &quarantine…", objectName="mailImportShowQuarantine")
-        self.quarantine_button.setVisible(False)
+        self.quarantine_button.setAutoDefault(False)
         self.buttons.addButton(self.quarantine_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.quarantine_button.setVisible(False)  # after addButton, which shows it
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.bar)
