@@ -51,6 +51,7 @@ class ServerSettings:
     blob_dir: Path | None = None  # None: <data_dir>/blobs
     blob_max_bytes: int = 100 * 1024 * 1024
     upload_chunk_max_bytes: int = 8 * 1024 * 1024
+    upload_retention: timedelta = timedelta(days=7)  # an upload untouched this long is dropped with its part
 
     @property
     def is_sqlite(self) -> bool:

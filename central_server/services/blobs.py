@@ -12,7 +12,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,6 +88,7 @@ def start_upload(ctx: ServerContext, actor: Actor, body: UploadStart) -> UploadS
         )
     if not missing(ctx, actor, BlobQuery(sha256=[body.sha256])).missing:
         return _complete(ctx, body.sha256, body.size)
+    prune_stale_uploads(ctx)
     for _attempt in range(2):  # a concurrent start by the same user wins the unique key: read theirs
         try:
             with write_unit(ctx, serialise=False) as unit:
@@ -112,6 +113,17 @@ def start_upload(ctx: ServerContext, actor: Actor, body: UploadStart) -> UploadS
         except IntegrityError:
             continue
     raise RequestRefusedError(409, "upload_busy", "Another upload of this file is starting; try again.")
+
+
+def prune_stale_uploads(ctx: ServerContext) -> int:
+    """Drop uploads nobody has sent a chunk to for ``upload_retention`` (a client gone for good), parts too."""
+    cutoff = ctx.clock() - ctx.settings.upload_retention
+    with write_unit(ctx, serialise=False) as unit:
+        stale = list(unit.session.scalars(select(BlobUpload).where(BlobUpload.updated_at < cutoff)))
+        for upload in stale:
+            _storage(ctx).discard_part(upload.id)
+            unit.session.delete(upload)
+    return len(stale)
 
 
 def _own_upload(ctx: ServerContext, actor: Actor, upload_id: uuid.UUID) -> BlobUpload:
@@ -156,6 +168,8 @@ def append_chunk(ctx: ServerContext, actor: Actor, upload_id: uuid.UUID, chunk: 
             extra={"offset": mismatch.offset},
         ) from mismatch
     if held < upload.size:
+        with write_unit(ctx, serialise=False) as unit:  # still in use: not pruned as stale
+            unit.session.execute(update(BlobUpload).where(BlobUpload.id == upload.id).values(updated_at=unit.now))
         return _state(ctx, upload)
     return _finish(ctx, actor, upload, storage)
 

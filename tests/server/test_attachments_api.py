@@ -282,3 +282,20 @@ def test_bootstrap_carries_attachments_of_visible_incidents(server: ServerHarnes
     kinds = [(e["entity"], e["entity_id"]) for e in page["entities"]]
     assert ("attachment", str(attachment_id)) in kinds
     assert kinds.index(("incident", str(incident_id))) < kinds.index(("attachment", str(attachment_id)))
+
+
+def test_an_upload_left_for_a_week_is_dropped_with_its_bytes(server: ServerHarness) -> None:
+    tech = server.user_client("technician")
+    data = png(seed=12)
+    left = upload(tech, data, stop_at=CHUNK)
+    server.clock.advance(days=6)
+    tech = server.login(tech.username)  # a day later (the access token lasts minutes)
+    kept = upload(tech, data, stop_at=2 * CHUNK)  # a chunk before the week is out keeps it alive
+    assert (kept["upload_id"], kept["offset"]) == (left["upload_id"], 2 * CHUNK)
+    server.clock.advance(days=7, seconds=1)
+    start(server.user_client("technician"), png(seed=13))  # any start sweeps stale uploads
+    tech = server.login(tech.username)
+    assert tech.get(f"/blobs/uploads/{left['upload_id']}").status_code == 404
+    assert not (server.ctx.settings.blobs_root / ".uploads" / f"{left['upload_id']}.part").exists()
+    again = start(tech, data)
+    assert (again["upload_id"] != left["upload_id"], again["offset"]) == (True, 0)
