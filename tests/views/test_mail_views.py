@@ -37,20 +37,18 @@ def _mime(paths: list[Path]) -> QMimeData:
     return mime
 
 
-def _drop(window: MainWindow, paths: list[Path]) -> bool:
+def _drop(window: MainWindow, paths: list[Path], *, on_queue: bool = False) -> bool:
+    """Drag in and drop: on the window (where no child takes drops), or on the queue's rows."""
     mime = _mime(paths)
-    target = window.queue.table.viewport()
-    point = target.mapTo(window, QPoint(20, 20))
-    enter = QDragEnterEvent(
-        point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(window, enter)
+    target = window.queue.table.viewport() if on_queue else window
+    point = QPoint(20, 20) if on_queue else window.queue.table.viewport().mapTo(window, QPoint(20, 20))
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime, buttons, modifiers)
+    QApplication.sendEvent(target, enter)
     if not enter.isAccepted():
         return False
-    drop = QDropEvent(
-        QPointF(point), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(window, drop)
+    drop = QDropEvent(QPointF(point), Qt.DropAction.CopyAction, mime, buttons, modifiers)
+    QApplication.sendEvent(target, drop)
     return drop.isAccepted()
 
 
@@ -87,9 +85,11 @@ def test_a_drag_without_email_files_is_not_taken(main_window: MainWindow, tmp_pa
     assert _mail_ui(main_window).import_dialog is None
 
 
-def test_a_dropped_folder_is_imported_recursively(main_window: MainWindow, context: AppContext, tmp_path: Path) -> None:
+def test_a_folder_dropped_on_the_queue_is_imported_recursively(
+    main_window: MainWindow, context: AppContext, tmp_path: Path
+) -> None:
     _files(tmp_path / "box" / "nested")
-    assert _drop(main_window, [tmp_path / "box"])
+    assert _drop(main_window, [tmp_path / "box"], on_queue=True)
     assert context.incidents.count() == 2
 
 

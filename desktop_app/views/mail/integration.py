@@ -44,8 +44,12 @@ class MailUi(QObject):
         self.quarantine_dialog: QuarantineDialog | None = None
         self.watcher = FolderWatcher(context.mail, window.runner, self)
         self.watcher.set_folder(context.settings.mail_watch_folder)
+        # The window takes drops anywhere no child wants them; the queue's own viewport is watched too,
+        # so a queue that one day accepts drops of its own (reassigning by drag) still lets email in.
+        self.drop_targets = (window, window.queue.table.viewport())
         window.setAcceptDrops(True)
-        window.installEventFilter(self)
+        for target in self.drop_targets:
+            target.installEventFilter(self)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -58,12 +62,14 @@ class MailUi(QObject):
     # --- ways in -------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+        if watched not in self.drop_targets:
+            return super().eventFilter(watched, event)
+        if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
             if dropped_email_paths(event):
                 event.setDropAction(Qt.DropAction.CopyAction)
                 event.accept()
                 return True
-        elif watched is self.window and event.type() == QEvent.Type.Drop:
+        elif event.type() == QEvent.Type.Drop:
             paths = dropped_email_paths(event)
             if paths:
                 event.setDropAction(Qt.DropAction.CopyAction)
