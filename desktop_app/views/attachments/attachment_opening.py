@@ -23,9 +23,14 @@ class AttachmentOpener(QObject):
         self._runner: Any = None
         self._open_dir: tempfile.TemporaryDirectory[str] | None = None
         self.preview_dialog: Any = None
+        # SyncEngine.download_blob(sha256, label): bytes only on the server are fetched on demand.
+        self._fetch: Any = None
 
     def bind(self, service: Any, runner: Any) -> None:
         self._service, self._runner = service, runner
+
+    def set_fetch(self, fetch: Any) -> None:
+        self._fetch = fetch
 
     def preview_or_open(self, info: AttachmentInfo) -> None:
         if info.is_image:
@@ -56,20 +61,26 @@ class AttachmentOpener(QObject):
             if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
                 self.message.emit(f"No application is set up to open {info.display_name}.")
 
-        self._runner.run_db(
-            self._service.export, info.id, folder, on_done=copied, on_error=lambda exc: self.message.emit(str(exc))
+        self._with_blob(
+            info,
+            lambda _blob: self._runner.run_db(
+                self._service.export, info.id, folder, on_done=copied, on_error=lambda exc: self.message.emit(str(exc))
+            ),
         )
 
     def save_as(self, info: AttachmentInfo) -> None:
         target, _ = QFileDialog.getSaveFileName(self._widget, "Save attachment as", info.display_name)
         if not target:
             return
-        self._runner.run_db(
-            self._service.export,
-            info.id,
-            Path(target),
-            on_done=lambda path: self.message.emit(f"Saved {info.display_name} to {path}."),
-            on_error=lambda exc: self.message.emit(str(exc)),
+        self._with_blob(
+            info,
+            lambda _blob: self._runner.run_db(
+                self._service.export,
+                info.id,
+                Path(target),
+                on_done=lambda path: self.message.emit(f"Saved {info.display_name} to {path}."),
+                on_error=lambda exc: self.message.emit(str(exc)),
+            ),
         )
 
     def remove(self, info: AttachmentInfo, on_done: Any) -> None:
@@ -86,10 +97,19 @@ class AttachmentOpener(QObject):
 
     def _with_blob(self, info: AttachmentInfo, then: Any) -> None:
         def found(path: Path | None) -> None:
-            if path is None:
+            if path is not None:
+                then(path)
+            elif self._fetch is None:
                 self.message.emit(f"{info.display_name} is on the server and not downloaded yet; sync, then try again.")
             else:
-                then(path)
+                self.message.emit(f"Downloading {info.display_name}…")
+                self._runner.run_io(
+                    self._fetch,
+                    info.sha256,
+                    info.display_name,
+                    on_done=then,
+                    on_error=lambda exc: self.message.emit(str(exc)),
+                )
 
         self._runner.run_db(
             self._service.blob_path, info.id, on_done=found, on_error=lambda exc: self.message.emit(str(exc))

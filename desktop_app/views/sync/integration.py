@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 from desktop_app.context import AppContext
 from desktop_app.sync.dtos import LoginResult, SyncReport, SyncStatus
 from desktop_app.views.actions import ACTION_SPECS, build_action
+from desktop_app.views.attachments.blob_transfer import install_blob_transfer
 from desktop_app.views.change_bus import ChangeBus
 from desktop_app.views.sync.conflicts_view import ConflictsView
 from desktop_app.views.sync.controller import SyncController
@@ -52,6 +53,7 @@ def changed_local_data(report: SyncReport) -> bool:
 
 def install_sync_ui(window: Any, context: AppContext, runner: TaskRunner, bus: ChangeBus) -> SyncController:
     ui = SyncUi(window, context, runner, bus)
+    install_blob_transfer(window, context, ui.controller)
     ui.controller.start()
     return ui.controller
 
