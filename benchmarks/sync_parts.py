@@ -74,14 +74,17 @@ ENV_BARE_URL = "HELPDESK_BENCH_BARE_URL"
 def serve_bare(database_url: str, port: int, workers: int) -> None:
     import uvicorn
 
+    from central_server.http_protocol import NoDelayHTTPProtocol  # the same transport as the server's
+
     if workers == 1:
-        uvicorn.run(bare_app(database_url), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.run(bare_app(database_url), host="127.0.0.1", port=port, log_level="warning", http=NoDelayHTTPProtocol)
         return
     os.environ[ENV_BARE_URL] = database_url
     uvicorn.run(
         "sync_parts:bare_app_from_environment",
         factory=True,
         workers=workers,
+        http=NoDelayHTTPProtocol,
         host="127.0.0.1",
         port=port,
         log_level="warning",

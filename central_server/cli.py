@@ -102,9 +102,11 @@ def _serve(ctx: ServerContext, args: argparse.Namespace) -> int:
     import uvicorn
 
     from central_server.app import create_app
+    from central_server.http_protocol import NoDelayHTTPProtocol
 
     if args.workers == 1:
-        uvicorn.run(create_app(ctx.settings, context=ctx), host=args.host, port=args.port, log_level=args.log_level)
+        app = create_app(ctx.settings, context=ctx)
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, http=NoDelayHTTPProtocol)
         return EXIT_OK
     # Each worker process builds its own context from the environment: the database is already migrated.
     os.environ[ENV_DATA_DIR] = str(ctx.settings.data_dir)
@@ -114,6 +116,7 @@ def _serve(ctx: ServerContext, args: argparse.Namespace) -> int:
         "central_server.app:app_from_environment",
         factory=True,
         workers=args.workers,
+        http=NoDelayHTTPProtocol,
         host=args.host,
         port=args.port,
         log_level=args.log_level,
