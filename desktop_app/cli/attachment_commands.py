@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from desktop_app.cli.output import jsonable, local_time, print_json, table
+from desktop_app.cli.sync_commands import with_session
 from desktop_app.context import AppContext
 from desktop_app.domain.attachments import AttachmentInfo, human_size
 from desktop_app.domain.errors import HelpdeskError, ValidationError
@@ -105,6 +106,9 @@ def cmd_attachments(context: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_export(context: AppContext, args: argparse.Namespace) -> int:
     info = context.attachments.find(args.number, args.name)
+    if context.attachments.blob_path(info.id) is None and context.sync.status().server_url:
+        # Synced from another client: its bytes are fetched from the server first.
+        with_session(context, lambda: context.sync.download_blob(info.sha256, info.display_name))
     written = context.attachments.export(info.id, args.dest)
     print(f"Saved {info.display_name} to {written}.")
     return 0

@@ -12,7 +12,8 @@ import json
 import os
 import sys
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from desktop_app.cli import incident_commands
 from desktop_app.cli.output import EMPTY, clip, jsonable, local_time, print_json, table
@@ -23,6 +24,7 @@ from desktop_app.sync.dtos import ConflictView, OutboxItem, OutboxState, SyncPro
 from desktop_app.sync.http import normalise_server_url
 
 ENV_PASSWORD = "HELPDESK_PASSWORD"
+T = TypeVar("T")
 
 
 def read_password(prompt: str = "Password: ") -> str:
@@ -56,17 +58,22 @@ def cmd_logout(context: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sync(context: AppContext, args: argparse.Namespace) -> int:
-    progress = None if args.json or args.quiet else _print_progress
+def with_session(context: AppContext, action: Callable[[], T]) -> T:
+    """Run a server call; with no stored session (no keyring, or it ended) a password in the environment
+    logs in again and the call is tried once more."""
     try:
-        report = context.sync.sync_once(progress)
+        return action()
     except AuthRequired:
-        # No stored session (no keyring, or it ended): a password in the environment logs in again.
         status = context.sync.status()
         if os.environ.get(ENV_PASSWORD) is None or not status.server_url or not status.username:
             raise
         context.sync.login(status.server_url, status.username, os.environ[ENV_PASSWORD])
-        report = context.sync.sync_once(progress)
+        return action()
+
+
+def cmd_sync(context: AppContext, args: argparse.Namespace) -> int:
+    progress = None if args.json or args.quiet else _print_progress
+    report = with_session(context, lambda: context.sync.sync_once(progress))
     status = context.sync.status()
     if args.json:
         print_json({"report": _report_json(report), "status": _status_json(status)})

@@ -41,7 +41,7 @@ from tests.e2e.harness import (
     assert_converged,
     client_states,
 )
-from tests.sync.e2e_support import PASSWORD, REPO, RunningServer, process_env
+from tests.sync.e2e_support import PASSWORD, REPO, RunningServer, process_env, run_cli
 
 CHUNK = 16 * 1024
 
@@ -304,3 +304,26 @@ def test_a_file_that_cannot_be_uploaded_does_not_block_the_outbox(server, farm, 
     with pytest.raises(NotFoundError):
         bob.context.sync.download_blob(attached.sha256)
     assert_converged(server, farm, alice, bob)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_export_attachment_fetches_a_file_that_is_only_on_the_server(server, farm, clients, tmp_path) -> None:
+    data = photo_png(seed=9)
+    alice, bob = clients("alice", server), clients("bob", server)
+    alice.sync()
+    incident, attached = attach(alice, FIELD_SERVICES, data, "meter-reading.png")
+    alice.sync()
+    bob.sync()
+    number = bob.incident(incident.id).number
+    assert not bob.context.attachments.blobs.has(attached.sha256)
+    bob.close()
+
+    dest = tmp_path / "exported.png"
+    done = run_cli(
+        "--data-dir", str(bob.data_dir), "export-attachment", str(number), "meter-reading.png", str(dest),
+        env={"HELPDESK_PASSWORD": PASSWORD, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    assert dest.read_bytes() == data
+    bob.reopen()
+    assert bob.context.attachments.blobs.has(attached.sha256)  # kept: the next open needs no download
