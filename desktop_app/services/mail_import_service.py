@@ -47,6 +47,7 @@ ProgressCallback = Callable[[int, int, ImportOutcome], None]
 # Files read and parsed ahead of the one being stored: enough to hide the parsing behind the commit's
 # disk wait, few enough that memory stays within a handful of messages at the size limit.
 LOOKAHEAD = 3
+READ_AHEAD_MAX_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -128,20 +129,23 @@ class MailImportService(ServiceBase):
         files = email_files(paths)
         outcomes: list[ImportOutcome] = []
         upcoming = iter(files)
-        pending: deque[Future[_Loaded]] = deque()
+        # A large file is not read ahead (it waits as a path): memory stays near one large message.
+        pending: deque[Future[_Loaded] | Path] = deque()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail-parse") as pool:
 
             def refill() -> None:
                 while len(pending) < LOOKAHEAD and (path := next(upcoming, None)) is not None:
-                    pending.append(pool.submit(self._load_file, path))
+                    pending.append(pool.submit(self._load_file, path) if _small(path) else path)
 
             refill()
             while pending:
                 if cancelled is not None and cancelled():
-                    for future in pending:
-                        future.cancel()
+                    for waiting in pending:
+                        if isinstance(waiting, Future):
+                            waiting.cancel()
                     break
-                loaded = pending.popleft().result()
+                head = pending.popleft()
+                loaded = head.result() if isinstance(head, Future) else self._load_file(head)
                 refill()
                 outcomes.append(self._commit(loaded))
                 if progress is not None:
@@ -334,6 +338,13 @@ class MailImportService(ServiceBase):
             scope, incident_id, raw, original_name, caption=_cut(caption, 500), mime_type=original_type
         )
         return len(parsed.parts) + 1
+
+
+def _small(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= READ_AHEAD_MAX_BYTES
+    except OSError:
+        return True  # the load reports the error in its turn
 
 
 def _thread_target(session: Session, parsed: ParsedMessage) -> Incident | None:
