@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from central_server.context import ServerContext
 from central_server.domain.permissions import Actor
 from central_server.services.actors import load_actor
+from central_server.services.auth import session_active
 from central_server.services.errors import unauthorized
 from central_server.services.tokens import read_access_token
 from central_server.services.transaction import read_session
@@ -32,8 +33,11 @@ def current_actor(
     claims = read_access_token(ctx.settings.jwt_secret, credentials.credentials, now=ctx.clock())
     with read_session(ctx) as session:
         actor = load_actor(session, claims.user_id)
+        ended = claims.session_id is not None and not session_active(session, claims.session_id)
     if actor is None:
         raise unauthorized("invalid_token", "This account is disabled or no longer exists; log in again.")
+    if ended:
+        raise unauthorized("invalid_token", "This session has ended (logged out or revoked); log in again.")
     return actor
 
 

@@ -17,7 +17,11 @@ from central_server.models import Client, LoginFailure, RefreshToken, User
 from central_server.services.actors import group_ids_of
 from central_server.services.errors import RequestRefusedError, unauthorized
 from central_server.services.serialize import user_info
-from central_server.services.tokens import issue_access_token, new_refresh_token, refresh_token_hash
+from central_server.services.tokens import (
+    issue_access_token,
+    new_refresh_token,
+    refresh_token_hash,
+)
 from central_server.services.transaction import write_unit
 from sync_protocol.schemas import LoginRequest, TokenPair
 
@@ -86,6 +90,13 @@ def logout(ctx: ServerContext, token: str) -> None:
         stored = unit.session.scalar(select(RefreshToken).where(RefreshToken.token_hash == refresh_token_hash(token)))
         if stored is not None:
             _revoke_family(unit.session, stored.family_id, unit.now)
+
+
+def session_active(session: Session, session_id: uuid.UUID) -> bool:
+    """Whether a login still stands: some refresh token of its family is not revoked (logout and reuse
+    detection revoke the whole family, and so end its access tokens at once)."""
+    query = select(RefreshToken.id).where(RefreshToken.family_id == session_id, RefreshToken.revoked_at.is_(None))
+    return session.scalar(query.limit(1)) is not None
 
 
 def revoke_user_tokens(session: Session, user_id: uuid.UUID, now: datetime) -> None:
@@ -161,7 +172,12 @@ def _issue_pair(
         )
     )
     access = issue_access_token(
-        settings.jwt_secret, user_id=user.id, role=user.role, now=now, ttl=settings.access_token_ttl
+        settings.jwt_secret,
+        user_id=user.id,
+        role=user.role,
+        now=now,
+        ttl=settings.access_token_ttl,
+        session_id=family_id,
     )
     return TokenPair(
         access_token=access,

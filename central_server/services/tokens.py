@@ -20,11 +20,16 @@ class AccessClaims:
     user_id: uuid.UUID
     role: str
     expires_at: datetime
+    # The login (refresh-token family) the token belongs to: ending it ends the token too.
+    session_id: uuid.UUID | None = None
 
 
-def issue_access_token(secret: str, *, user_id: uuid.UUID, role: str, now: datetime, ttl: timedelta) -> str:
+def issue_access_token(
+    secret: str, *, user_id: uuid.UUID, role: str, now: datetime, ttl: timedelta, session_id: uuid.UUID | None = None
+) -> str:
     claims = {
         "sub": str(user_id),
+        "sid": None if session_id is None else str(session_id),
         "role": role,
         "iat": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
@@ -45,11 +50,17 @@ def read_access_token(secret: str, token: str, *, now: datetime) -> AccessClaims
         )
         user_id = uuid.UUID(str(claims["sub"]))
         expires = int(claims["exp"])
+        session_id = uuid.UUID(str(claims["sid"])) if claims.get("sid") else None
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise unauthorized("invalid_token", "The access token is not valid; log in again.") from exc
     if now.timestamp() >= expires:
         raise unauthorized("token_expired", "The access token has expired; refresh it and retry.")
-    return AccessClaims(user_id=user_id, role=str(claims.get("role", "")), expires_at=datetime.fromtimestamp(expires))
+    return AccessClaims(
+        user_id=user_id,
+        role=str(claims.get("role", "")),
+        expires_at=datetime.fromtimestamp(expires),
+        session_id=session_id,
+    )
 
 
 def new_refresh_token() -> str:

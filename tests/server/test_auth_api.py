@@ -129,6 +129,32 @@ def test_logout_revokes_the_family(server):
     assert _refresh(server, tokens["refresh_token"]).status_code == 401
 
 
+def test_logout_ends_the_sessions_access_tokens_at_once_and_only_that_sessions(server):
+    server.add_user("terry")
+    tokens = server.login("terry").tokens
+    rotated = _refresh(server, tokens["refresh_token"]).json()
+    other = server.login("terry").tokens
+
+    server.http.post("/auth/logout", json={"refresh_token": rotated["refresh_token"]})
+    ended = [_info_as(server, tokens["access_token"]), _info_as(server, rotated["access_token"])]
+
+    assert [response.status_code for response in ended] == [401, 401]
+    assert {response.json()["detail"]["code"] for response in ended} == {"invalid_token"}
+    assert "session has ended" in ended[0].json()["detail"]["message"]
+    assert _info_as(server, other["access_token"]).status_code == 200
+
+
+def test_reuse_detection_also_ends_the_familys_access_tokens(server):
+    server.add_user("terry")
+    first = server.login("terry").tokens
+    current = _refresh(server, first["refresh_token"]).json()
+    server.clock.advance(seconds=61)
+
+    _refresh(server, first["refresh_token"])  # a stolen, already rotated token: the family is revoked
+
+    assert _info_as(server, current["access_token"]).status_code == 401
+
+
 def test_expired_access_token_is_401_token_expired_and_refresh_recovers(server):
     server.add_user("terry")
     tokens = server.login("terry").tokens
