@@ -9,6 +9,8 @@ from enum import StrEnum
 
 MEGABYTE = 1024 * 1024
 DEFAULT_MAIL_SIZE_LIMIT_MB = 50
+# A file in the watched folder written less than this long ago may still be being copied in.
+SETTLE_SECONDS = 2.0
 
 
 class ImportResult(StrEnum):
@@ -70,6 +72,25 @@ class QuarantineEntry:
     attempts: int
     created_at: datetime
     last_attempt_at: datetime
+
+
+@dataclass
+class MailImportOptions:
+    size_limit_mb: int = DEFAULT_MAIL_SIZE_LIMIT_MB
+    reopen_resolved: bool = True
+
+    @property
+    def size_limit(self) -> int:
+        return self.size_limit_mb * MEGABYTE
+
+
+def mail_options(settings: object) -> MailImportOptions:
+    """The import's options from the settings, defaults for anything unset or nonsensical."""
+    limit = getattr(settings, "mail_size_limit_mb", DEFAULT_MAIL_SIZE_LIMIT_MB)
+    return MailImportOptions(
+        size_limit_mb=limit if isinstance(limit, int) and limit > 0 else DEFAULT_MAIL_SIZE_LIMIT_MB,
+        reopen_resolved=bool(getattr(settings, "mail_reopen_resolved", True)),
+    )
 
 
 def count_by_result(outcomes: list[ImportOutcome]) -> dict[str, int]:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
-from desktop_app.domain.mail import ImportOutcome, ImportResult
+from desktop_app.domain.mail import SETTLE_SECONDS, ImportOutcome, ImportResult
 from desktop_app.mail.files import is_email_name, move_aside
-from desktop_app.services.mail_import_service import MailImportService
 
-# A file written less than this long ago may still be being copied in by a mail client.
-SETTLE_SECONDS = 2.0
 IMPORTED = "imported"
 QUARANTINE = "quarantine"
+
+
+class FileImporter(Protocol):
+    def import_file(self, path: str | Path) -> ImportOutcome: ...
 
 
 def settled_email_files(folder: Path, *, now: float | None = None) -> list[Path]:
@@ -31,7 +33,7 @@ def settled_email_files(folder: Path, *, now: float | None = None) -> list[Path]
 
 
 def sweep_folder(
-    mail: MailImportService,
+    mail: FileImporter,
     folder: Path,
     *,
     now: float | None = None,

@@ -25,11 +25,12 @@ from desktop_app.domain.errors import DatabaseError, HelpdeskError
 from desktop_app.domain.ids import format_number
 from desktop_app.domain.limits import DESCRIPTION_MAX, NAME_MAX, NOTE_MAX, TITLE_MAX, title_from_description
 from desktop_app.domain.mail import (
-    DEFAULT_MAIL_SIZE_LIMIT_MB,
     MEGABYTE,
     ImportOutcome,
     ImportResult,
+    MailImportOptions,
     QuarantineEntry,
+    mail_options,
 )
 from desktop_app.domain.status_machine import is_read_only
 from desktop_app.mail.files import email_files
@@ -38,9 +39,12 @@ from desktop_app.mail.headers import incident_number_in, title_from_subject
 from desktop_app.mail.message import MailParseError, ParsedMessage
 from desktop_app.models import Incident, MailMessage, Reporter
 from desktop_app.services.incident_service import IncidentService
+from desktop_app.services.mail_folder_watch import sweep_folder
 from desktop_app.services.mail_quarantine import QuarantineStore
 from desktop_app.services.reporter_service import EMAIL_PATTERN
 from desktop_app.services.transaction import ServiceBase, ServiceEnv, WriteScope
+
+__all__ = ["MailImportOptions", "MailImportService", "mail_options"]  # the options live in the domain
 
 REOPEN_REASON = "The reporter replied by email after the incident was resolved."
 ProgressCallback = Callable[[int, int, ImportOutcome], None]
@@ -76,25 +80,6 @@ class AttachmentSink(Protocol):
         caption: str | None = None,
         mime_type: str | None = None,
     ) -> object: ...
-
-
-@dataclass
-class MailImportOptions:
-    size_limit_mb: int = DEFAULT_MAIL_SIZE_LIMIT_MB
-    reopen_resolved: bool = True
-
-    @property
-    def size_limit(self) -> int:
-        return self.size_limit_mb * MEGABYTE
-
-
-def mail_options(settings: object) -> MailImportOptions:
-    """The import's options from the settings, defaults for anything unset or nonsensical."""
-    limit = getattr(settings, "mail_size_limit_mb", DEFAULT_MAIL_SIZE_LIMIT_MB)
-    return MailImportOptions(
-        size_limit_mb=limit if isinstance(limit, int) and limit > 0 else DEFAULT_MAIL_SIZE_LIMIT_MB,
-        reopen_resolved=bool(getattr(settings, "mail_reopen_resolved", True)),
-    )
 
 
 class MailImportService(ServiceBase):
@@ -199,6 +184,10 @@ class MailImportService(ServiceBase):
         if retry_of is not None:
             self.quarantine.release(retry_of)
         return outcome
+
+    def sweep_folder(self, folder: Path, *, cancelled: Callable[[], bool] | None = None) -> list[ImportOutcome]:
+        """The watched folder: import what settled there, then move each file to imported/ or quarantine/."""
+        return sweep_folder(self, folder, cancelled=cancelled)
 
     # --- quarantine ----------------------------------------------------------------------
 

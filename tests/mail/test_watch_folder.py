@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 from desktop_app.domain.mail import ImportResult
-from desktop_app.services.mail_folder_watch import sweep_folder
 from desktop_app.services.mail_import_service import MailImportService
 from tests.mail import messages
 
@@ -28,7 +27,7 @@ def test_a_sweep_imports_settled_files_and_sorts_them(mail: MailImportService, i
     _drop(inbox, "d-copying.eml", messages.plain().as_bytes(), 0)  # still being written
     _drop(inbox, "notes.txt", b"left alone", 60)
 
-    outcomes = sweep_folder(mail, inbox)
+    outcomes = mail.sweep_folder(inbox)
 
     assert [o.result for o in outcomes] == [ImportResult.CREATED, ImportResult.THREADED, ImportResult.QUARANTINED]
     assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["a-report.eml", "b-reply.eml"]
@@ -40,12 +39,12 @@ def test_a_sweep_imports_settled_files_and_sorts_them(mail: MailImportService, i
 def test_the_same_file_dropped_again_is_a_duplicate_and_never_overwrites(mail: MailImportService, inbox: Path) -> None:
     raw = messages.plain(message_id="<once@example.com>").as_bytes()
     _drop(inbox, "report.eml", raw, 60)
-    sweep_folder(mail, inbox)
+    mail.sweep_folder(inbox)
     _drop(inbox, "report.eml", raw, 60)
-    [outcome] = sweep_folder(mail, inbox)
+    [outcome] = mail.sweep_folder(inbox)
     assert outcome.result == ImportResult.DUPLICATE
     assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["report (2).eml", "report.eml"]
 
 
 def test_a_missing_folder_is_not_an_error(mail: MailImportService, tmp_path: Path) -> None:
-    assert sweep_folder(mail, tmp_path / "not-there") == []
+    assert mail.sweep_folder(tmp_path / "not-there") == []

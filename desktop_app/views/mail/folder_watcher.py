@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from desktop_app.services.mail_folder_watch import SETTLE_SECONDS, sweep_folder
+from desktop_app.domain.mail import SETTLE_SECONDS
 
 POLL_MS = 30_000
 # After a change is seen, wait until a file copied in would count as settled.
@@ -49,7 +49,7 @@ class FolderWatcher(QObject):
         if self.folder is None or self._sweeping:
             return
         self._sweeping = True
-        self.runner.run_db(sweep_folder, self.service, self.folder, on_done=self._on_done, on_error=self._on_error)
+        self.runner.run_db(self.service.sweep_folder, self.folder, on_done=self._on_done, on_error=self._on_error)
 
     def _on_done(self, outcomes: list[Any]) -> None:
         self._sweeping = False

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
-from desktop_app.domain.mail import ImportOutcome, ImportResult
+from desktop_app.domain.mail import ImportOutcome, ImportResult, mail_options
 from desktop_app.mail.files import is_email_name
 from desktop_app.views.mail.folder_watcher import FolderWatcher
 from desktop_app.views.mail.import_dialog import MailImportDialog, outcome_changes
@@ -139,7 +139,6 @@ class MailUi(QObject):
         dialog.open()
 
     def _apply_settings(self, dialog: object) -> None:
-        from desktop_app.services.mail_import_service import mail_options
         from desktop_app.settings import save_settings
 
         settings = self.context.settings
