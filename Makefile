@@ -22,13 +22,15 @@ PYPROJECT_SUM := $(shell cksum pyproject.toml 2>/dev/null | cut -d' ' -f1)
 STAMP_DEV := $(VENV)/.stamp-dev-$(PYPROJECT_SUM)
 STAMP_BUILD := $(VENV)/.stamp-build-$(PYPROJECT_SUM)
 
-.PHONY: help venv venv-build run check-display test bundle screenshots clean distclean
+.PHONY: help venv venv-build run check-display test bundle deb smoke-deb screenshots clean distclean
 
 help:
 	@echo "make run          install everything, start the app (ARGS='--data-dir DIR' passes options)"
 	@echo "make test         install everything, run ruff, import-linter and pytest (PYTEST_ARGS=...)"
 	@echo "make venv         create or refresh .venv with the dev extras"
 	@echo "make bundle       build the one-folder PyInstaller bundle in dist/helpdesk/"
+	@echo "make deb          build the bundle and dist/helpdesk_VERSION_ARCH.deb (Debian/Ubuntu)"
+	@echo "make smoke-deb    install the .deb into a temporary root and start it offscreen (smoke test)"
 	@echo "make screenshots  run $(SCREENSHOTS_SCRIPT) under Xvfb on seeded demo data, PNGs in $(SCREENSHOTS_DIR)/"
 	@echo "make clean        remove build output and caches (distclean also removes .venv)"
 
@@ -83,6 +85,13 @@ test: venv
 bundle: venv-build
 	$(VENV)/bin/pyinstaller installer/helpdesk.spec --noconfirm --distpath dist --workpath build
 	@echo "bundle: dist/helpdesk/helpdesk"
+
+deb: bundle
+	installer/linux/build-deb.sh dist/helpdesk dist
+
+smoke-deb:
+	@$(DEPS) test
+	installer/linux/smoke-test.sh
 
 screenshots: venv
 	@test -f $(SCREENSHOTS_SCRIPT) || { echo "error: $(SCREENSHOTS_SCRIPT) does not exist yet" >&2; exit 1; }

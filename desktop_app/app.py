@@ -26,7 +26,7 @@ from desktop_app.paths import resolve_paths
 from desktop_app.views.change_bus import ChangeBus
 from desktop_app.views.main_window import MainWindow, QuickStart
 from desktop_app.views.resources import app_icon, stylesheet
-from desktop_app.views.single_instance import LaunchRequest, claim_single_instance, deliver_request
+from desktop_app.views.single_instance import FileOpenFilter, LaunchRequest, claim_single_instance, deliver_request
 from desktop_app.views.tasks import ThreadedTaskRunner
 
 if TYPE_CHECKING:
@@ -93,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_DATA_ERROR
     window.show()
     instance.request_received.connect(lambda request: deliver_request(window, request))
+    if sys.platform == "darwin":
+        app.installEventFilter(FileOpenFilter(window))
     if launch.emails:
         QTimer.singleShot(0, lambda: deliver_request(window, launch))
     if window.context is None:

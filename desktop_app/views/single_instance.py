@@ -16,7 +16,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QMainWindow
 
@@ -129,10 +130,10 @@ def claim_single_instance(data_dir: Path, request: LaunchRequest) -> InstanceSer
 
 
 def deliver_request(window: QMainWindow, request: LaunchRequest) -> None:
-    """Bring the window to the front and pass it the email files.
+    """Bring the window to the front and hand it the email files.
 
-    The seam for email import (issue 6): a window with ``import_email_files(paths)`` gets them;
-    until then the status bar says the files were received but cannot be imported yet.
+    The email import's entry point is the window's ``import_email_files(paths)`` (issue 6: the
+    import with its progress dialog). A window without one says what it received instead.
     """
     if window.isMinimized():
         window.showNormal()
@@ -145,5 +146,22 @@ def deliver_request(window: QMainWindow, request: LaunchRequest) -> None:
         importer(list(request.emails))
         return
     names = ", ".join(path.name for path in request.emails)
-    log.warning("email import not available in this version; received %s", names)
-    window.statusBar().showMessage(f"Received {names}, but this version cannot import email yet", 15000)
+    log.warning("email import not available in this window; received %s", names)
+    window.statusBar().showMessage(f"Received {names}, but this version cannot import email", 15000)
+
+
+class FileOpenFilter(QObject):
+    """macOS passes files from Finder's "Open With" as QFileOpenEvent, not as arguments.
+
+    Installed on the application only there: an application-wide filter sees every event.
+    """
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
+            deliver_request(self._window, LaunchRequest(emails=[Path(event.file())]))
+            return True
+        return super().eventFilter(watched, event)

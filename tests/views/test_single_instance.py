@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer
+from PySide6.QtWidgets import QApplication, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.single_instance import (
+    FileOpenFilter,
     InstanceServer,
     LaunchRequest,
     claim_single_instance,
@@ -21,6 +25,7 @@ from desktop_app.views.single_instance import (
     hand_over,
     server_name,
 )
+from tests.mail.messages import plain
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -105,13 +110,13 @@ def test_claim_returns_none_when_a_window_already_listens(qtbot: QtBot, tmp_path
         first.close()
 
 
-def test_delivering_raises_the_window_and_reports_emails_without_an_importer(
-    main_window: MainWindow, tmp_path: Path
-) -> None:
-    main_window.showMinimized()
-    deliver_request(main_window, LaunchRequest(emails=[tmp_path / "printer.eml"]))
-    assert not main_window.isMinimized()
-    assert "printer.eml" in main_window.statusBar().currentMessage()
+def test_delivering_raises_the_window_and_says_so_without_an_importer(qtbot: QtBot, tmp_path: Path) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.showMinimized()
+    deliver_request(window, LaunchRequest(emails=[tmp_path / "printer.eml"]))
+    assert not window.isMinimized()
+    assert "printer.eml" in window.statusBar().currentMessage()
 
 
 def test_delivering_hands_emails_to_the_import_seam(main_window: MainWindow, tmp_path: Path) -> None:
@@ -123,7 +128,7 @@ def test_delivering_hands_emails_to_the_import_seam(main_window: MainWindow, tmp
 
 @pytest.mark.slow
 def test_second_app_process_hands_over_and_exits_quickly(tmp_path: Path) -> None:
-    """Two real ``main.py`` processes: the second one exits 0 at once and the first logs the file."""
+    """Two real ``main.py`` processes: the second exits 0 at once, the first imports the email."""
     data_dir = tmp_path / "data"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     first = subprocess.Popen(
@@ -138,7 +143,7 @@ def test_second_app_process_hands_over_and_exits_quickly(tmp_path: Path) -> None
         log_file = data_dir / "logs" / "helpdesk.log"
         _wait_for(lambda: log_file.exists() and "starting" in log_file.read_text(), first)
         email = tmp_path / "outage.eml"
-        email.write_text("Subject: outage\n\nThe printer is down.\n")
+        email.write_bytes(plain(subject="Outage on floor 2").as_bytes())
         second = subprocess.run(
             [sys.executable, "main.py", "--data-dir", str(data_dir), "--import-email", str(email)],
             cwd=REPO,
@@ -149,10 +154,19 @@ def test_second_app_process_hands_over_and_exits_quickly(tmp_path: Path) -> None
         )
         assert second.returncode == 0, second.stderr
         assert "handed the request" in second.stdout
-        _wait_for(lambda: "outage.eml" in log_file.read_text(), first)
+        _wait_for(lambda: "Outage on floor 2" in _titles(data_dir), first)
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+def _titles(data_dir: Path) -> list[str]:
+    """Incident titles in the running app's database (none while it is still being created)."""
+    try:
+        with sqlite3.connect(f"file:{data_dir / 'helpdesk.sqlite3'}?mode=ro", uri=True, timeout=5) as connection:
+            return [row[0] for row in connection.execute("SELECT title FROM incidents")]
+    except sqlite3.OperationalError:
+        return []
 
 
 def _wait_for(condition, process: subprocess.Popen, timeout_s: float = 60) -> None:
@@ -165,3 +179,18 @@ def _wait_for(condition, process: subprocess.Popen, timeout_s: float = 60) -> No
         assert process.poll() is None, process.stdout.read() if process.stdout else ""
         time.sleep(0.1)
     raise AssertionError("timed out")
+
+
+def test_a_macos_file_open_event_is_delivered_like_an_argument(
+    qtbot: QtBot, main_window: MainWindow, tmp_path: Path
+) -> None:
+    received: list[list[Path]] = []
+    main_window.import_email_files = received.append
+    app = QApplication.instance()
+    event_filter = FileOpenFilter(main_window)
+    app.installEventFilter(event_filter)
+    try:
+        QApplication.sendEvent(app, QFileOpenEvent(str(tmp_path / "from finder.msg")))
+    finally:
+        app.removeEventFilter(event_filter)
+    assert received == [[tmp_path / "from finder.msg"]]
