@@ -7,6 +7,7 @@ import struct
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import compressed_rtf
 from extract_msg import OleWriter
 
 PT_LONG = 0x0003
@@ -32,6 +33,7 @@ class OutlookMessage:
     sender_email: str
     body: str | None = None
     html_body: str | None = None
+    rtf_body: bytes | None = None  # stored compressed (PR_RTF_COMPRESSED), as Outlook does
     message_id: str | None = None
     in_reply_to: str | None = None
     sent: datetime = field(default_factory=lambda: datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
@@ -59,6 +61,10 @@ def build_msg(message: OutlookMessage) -> bytes:
         data = message.html_body.encode("utf-8")
         writer.addEntry(f"__substg1.0_{0x1013:04X}{PT_BINARY:04X}", data)
         props.append(_variable_entry(0x1013, PT_BINARY, len(data)))
+    if message.rtf_body is not None:
+        data = compressed_rtf.compress(message.rtf_body)
+        writer.addEntry(f"__substg1.0_{0x1009:04X}{PT_BINARY:04X}", data)
+        props.append(_variable_entry(0x1009, PT_BINARY, len(data)))
     for prop_id in (0x0039, 0x0E06):  # submit and delivery time
         props.append(_fixed_entry(prop_id, PT_SYSTIME, _filetime(message.sent)))
     writer.addEntry("__nameid_version1.0", storage=True)

@@ -157,6 +157,18 @@ def test_outlook_msg_with_only_an_html_body() -> None:
     assert "<" not in body
 
 
+def test_outlook_msg_with_only_an_rtf_body_that_wraps_html() -> None:
+    """Outlook often keeps nothing but compressed RTF with the HTML inside it (\\fromhtml1)."""
+    rtf = (
+        rb"{\rtf1\ansi\ansicpg1252\fromhtml1 \deff0{\fonttbl{\f0\fswiss Arial;}}"
+        rb"{\*\htmltag19 <html>}{\*\htmltag34 <body>}{\*\htmltag64 <p>}The scanner on floor 2 is offline."
+        rb"{\*\htmltag72 </p>}{\*\htmltag64 <p>}It shows E-17.{\*\htmltag72 </p>}{\*\htmltag42 </body>}"
+        rb"{\*\htmltag27 </html>}}"
+    )
+    data = build_msg(OutlookMessage(subject="Scanner", sender_name="A", sender_email="a@example.com", rtf_body=rtf))
+    assert parse_email(data).body == "The scanner on floor 2 is offline.\n\nIt shows E-17."
+
+
 def test_damaged_outlook_file_is_refused_with_a_reason() -> None:
     data = build_msg(OutlookMessage(subject="x", sender_name="A", sender_email="a@example.com", body="b"))
     with pytest.raises(MailParseError, match="Outlook"):
