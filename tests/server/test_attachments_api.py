@@ -70,9 +70,7 @@ def upload(client: SyncClient, data: bytes, *, stop_at: int | None = None) -> di
         chunk = data[offset : offset + state["chunk_max"]]
         response = send_chunk(client, state["upload_id"], offset, chunk)
         assert response.status_code == 200, response.text
-        state = (
-            response.json() | {"upload_id": state["upload_id"]} if not response.json()["complete"] else response.json()
-        )
+        state = response.json()
         offset = state["offset"]
     return state
 
@@ -299,3 +297,19 @@ def test_an_upload_left_for_a_week_is_dropped_with_its_bytes(server: ServerHarne
     assert not (server.ctx.settings.blobs_root / ".uploads" / f"{left['upload_id']}.part").exists()
     again = start(tech, data)
     assert (again["upload_id"] != left["upload_id"], again["offset"]) == (True, 0)
+
+
+def test_two_users_uploading_the_same_file_at_once_both_finish_with_one_copy(server: ServerHarness) -> None:
+    first, second = server.user_client("technician"), server.user_client("technician")
+    data = png(seed=14)
+    states = [start(first, data), start(second, data)]
+    assert states[0]["upload_id"] != states[1]["upload_id"]  # each proves possession on its own
+    while not all(state["complete"] for state in states):  # chunk by chunk, taking turns
+        for index, (client, state) in enumerate(zip((first, second), states, strict=True)):
+            if state["complete"]:
+                continue
+            answer = send_chunk(client, state["upload_id"], state["offset"], data[state["offset"] :][:CHUNK])
+            assert answer.status_code == 200, answer.text
+            states[index] = answer.json()
+    assert missing(first, sha(data)) == missing(second, sha(data)) == []
+    assert stored_files(server) == [sha(data)]
