@@ -29,7 +29,7 @@ from sqlalchemy import select
 from central_server.models import PushResult
 from desktop_app.domain.dtos import IncidentDraft
 from desktop_app.domain.errors import NotFoundError
-from desktop_app.domain.sync_errors import ServerUnreachable
+from desktop_app.domain.sync_errors import ProtocolError, ServerUnreachable
 from desktop_app.sync.blobs import ENV_CHUNK_BYTES
 from desktop_app.sync.dtos import OutboxState, SyncProgress
 from tests.e2e.fault_proxy import FaultProxy
@@ -327,3 +327,32 @@ def test_export_attachment_fetches_a_file_that_is_only_on_the_server(server, far
     assert dest.read_bytes() == data
     bob.reopen()
     assert bob.context.attachments.blobs.has(attached.sha256)  # kept: the next open needs no download
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_cut_download_resumes_and_damaged_bytes_are_never_kept(server, farm, clients) -> None:
+    data = photo_png(seed=10)
+    alice, bob = clients("alice", server), clients("bob", server)
+    alice.sync()
+    _, attached = attach(alice, FIELD_SERVICES, data, "switch-label.png")
+    alice.sync()
+    bob.sync()
+    store = bob.context.attachments.blobs
+    part = store.root / ".downloads" / f"{attached.sha256}.part"
+    part.parent.mkdir(parents=True)
+    half = (len(data) // 2 // CHUNK) * CHUNK
+    part.write_bytes(data[:half])  # what a download cut at half left behind
+
+    progress: list[SyncProgress] = []
+    assert bob.context.sync.download_blob(attached.sha256, "switch-label.png", progress.append).read_bytes() == data
+    assert progress[0].done == half + CHUNK  # the first piece fetched was the one after what it had
+    assert (progress[-1].done, progress[-1].total, progress[-1].stage) == (len(data), len(data), "download")
+    assert not part.exists()
+
+    store.remove(attached.sha256)
+    part.write_bytes(bytes(half))  # a part that is not the start of the file
+    with pytest.raises(ProtocolError):
+        bob.context.sync.download_blob(attached.sha256)
+    assert not store.has(attached.sha256)
+    assert not part.exists()
+    assert bob.context.sync.download_blob(attached.sha256).read_bytes() == data
