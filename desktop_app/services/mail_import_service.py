@@ -37,6 +37,7 @@ from desktop_app.mail.files import email_files
 from desktop_app.mail.formats import parse_email
 from desktop_app.mail.headers import incident_number_in, title_from_subject
 from desktop_app.mail.message import MailParseError, ParsedMessage
+from desktop_app.mail.quotes import reply_text
 from desktop_app.models import Incident, MailMessage, Reporter
 from desktop_app.services.incident_service import IncidentService
 from desktop_app.services.mail_folder_watch import sweep_folder
@@ -374,7 +375,8 @@ def _note_text(parsed: ParsedMessage) -> str:
         sender = f"{parsed.sender_name} <{parsed.sender_address}>"
     when = f" on {parsed.date:%Y-%m-%d %H:%M} UTC" if parsed.date else ""
     heading = f"Email from {sender}{when}: {parsed.subject or '(no subject)'}"
-    return _cut(f"{heading}\n\n{parsed.body or '(The message has no text.)'}", NOTE_MAX, note=" [shortened]")
+    text = reply_text(parsed.body, parsed.subject) if parsed.body else "(The message has no text.)"
+    return _cut(f"{heading}\n\n{text}", NOTE_MAX, note=" [shortened]")
 
 
 def _cut(text: str, limit: int, note: str = "…") -> str:
