@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -85,6 +86,8 @@ class BlobChannel:
         self.store = store
         self.blobs = blobs
         self.chunk_bytes = chunk_bytes or chunk_bytes_from_environment()
+        self._downloading: dict[str, threading.Lock] = {}
+        self._downloading_lock = threading.Lock()
 
     # --- uploads -------------------------------------------------------------------------
 
@@ -192,7 +195,14 @@ class BlobChannel:
     # --- downloads -----------------------------------------------------------------------
 
     def download(self, api: ApiClient, sha256: str, report: Report, label: str | None = None) -> Path:
-        """The blob's local path, fetched in ranged pieces if it is not here; resumes a cut download."""
+        """The blob's local path, fetched in ranged pieces if it is not here; resumes a cut download.
+        One download per blob at a time (a second request for it waits, then finds it here)."""
+        with self._downloading_lock:
+            lock = self._downloading.setdefault(sha256, threading.Lock())
+        with lock:
+            return self._download(api, sha256, report, label)
+
+    def _download(self, api: ApiClient, sha256: str, report: Report, label: str | None) -> Path:
         target = self.blobs.path_for(sha256)
         if target.is_file():
             return target

@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -355,4 +356,6 @@ def test_a_cut_download_resumes_and_damaged_bytes_are_never_kept(server, farm, c
         bob.context.sync.download_blob(attached.sha256)
     assert not store.has(attached.sha256)
     assert not part.exists()
-    assert bob.context.sync.download_blob(attached.sha256).read_bytes() == data
+    with ThreadPoolExecutor(2) as pool:  # opened twice at once (preview and save as): one download, one file
+        paths = list(pool.map(lambda _: bob.context.sync.download_blob(attached.sha256), range(2)))
+    assert [path.read_bytes() == data for path in paths] == [True, True]
