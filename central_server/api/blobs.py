@@ -77,6 +77,9 @@ def download_blob(
         "Content-Length": str(wanted.length),
         "ETag": f'"{sha256}"',
         "Cache-Control": "private, max-age=31536000, immutable",  # content-addressed: never changes
+        # Bytes to save, never a page to render: a browser must not sniff an uploaded file into HTML.
+        "Content-Disposition": f'attachment; filename="{sha256}"',
+        "X-Content-Type-Options": "nosniff",
     }
     if wanted.partial:
         headers["Content-Range"] = f"bytes {wanted.start}-{wanted.start + wanted.length - 1}/{size}"

@@ -115,6 +115,9 @@ def test_attach_before_upload_is_applied_and_ready_once_the_bytes_arrive(server:
     )  # fmt: skip
     whole = download(tech, sha(data))
     assert (whole.status_code, whole.content) == (200, data)
+    assert (whole.headers["x-content-type-options"], whole.headers["content-type"]) == (
+        "nosniff", "application/octet-stream"
+    )  # fmt: skip
     Image.open(io.BytesIO(whole.content)).verify()
 
 
