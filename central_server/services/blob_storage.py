@@ -94,7 +94,8 @@ class LocalBlobStorage:
         path = self._part(upload_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock(upload_id), path.open("ab") as part:
-            held = part.tell()
+            _lock_file(part.fileno())  # and across the processes that share this directory
+            held = part.seek(0, os.SEEK_END)
             if held != offset:
                 raise OffsetMismatchError(held)
             part.write(data)
@@ -132,6 +133,15 @@ class LocalBlobStorage:
     def _forget_lock(cls, upload_id: uuid.UUID) -> None:
         with cls._locks_guard:
             cls._locks.pop(upload_id, None)
+
+
+def _lock_file(fd: int) -> None:
+    """An exclusive lock held until the file is closed (POSIX; elsewhere the process lock has to do)."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def storage_for(settings: ServerSettings) -> BlobStorage:

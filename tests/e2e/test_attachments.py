@@ -359,3 +359,27 @@ def test_a_cut_download_resumes_and_damaged_bytes_are_never_kept(server, farm, c
     with ThreadPoolExecutor(2) as pool:  # opened twice at once (preview and save as): one download, one file
         paths = list(pool.map(lambda _: bob.context.sync.download_blob(attached.sha256), range(2)))
     assert [path.read_bytes() == data for path in paths] == [True, True]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_an_upload_cut_on_one_server_process_finishes_on_another(farm, clients, proxies, tmp_path) -> None:
+    """Two processes behind one "load balancer" (the proxy), sharing the database and the blob directory."""
+    shared = {"HELPDESK_SERVER_BLOB_DIR": str(tmp_path / "shared-blobs")}
+    first, second = farm.start(**shared), farm.start(**shared)
+    proxy = proxies(first, cut_upload_at=len(photo_png(seed=11)) // 2)
+    alice, data, attached = alice_attaching_behind(proxy, clients, first, seed=11)
+    with pytest.raises(ServerUnreachable):
+        alice.sync()
+    first.stop()
+    proxy.upstream_port = second.port  # the balancer sends the next connections to the process still up
+    cut_at = len(proxy.chunks)
+
+    alice.sync()
+    assert proxy.chunks[cut_at].offset > 0  # the bytes the first process kept count
+    assert sum(chunk.length for chunk in proxy.chunks[cut_at:]) == len(data) - proxy.chunks[cut_at].offset
+    bob = clients("bob", second)
+    bob.sync()
+    assert bob.context.sync.download_blob(attached.sha256).read_bytes() == data
+    stored = [p.name for p in (tmp_path / "shared-blobs").rglob("*") if p.is_file()]
+    assert stored == [attached.sha256]
+    assert_converged(second, farm, alice, bob)
