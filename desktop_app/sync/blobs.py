@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -44,6 +45,7 @@ from sync_protocol.blobs import (
 ENV_CHUNK_BYTES = "HELPDESK_UPLOAD_CHUNK_BYTES"
 DEFAULT_CHUNK_BYTES = 1024 * 1024
 MAX_RETRIES_PER_CHUNK = 5
+SHA256 = re.compile(r"[0-9a-f]{64}")
 Report = Callable[[SyncProgress], None]
 
 
@@ -61,9 +63,9 @@ class UploadRound:
 
     def hold(self, entry: OutboxEntry) -> bool:
         """True for an ``attach_file`` whose blob is not on the server yet (made after this round's uploads)."""
-        if entry.name != "attach_file":
-            return False
-        sha256 = str(entry.payload.get("sha256"))
+        sha256 = entry.payload.get("sha256")
+        if entry.name != "attach_file" or not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+            return False  # nothing to wait for (a malformed one is the server's to refuse)
         if sha256 in self.ready or sha256 in self.given_up:
             return False
         self.held.add(entry.id)
