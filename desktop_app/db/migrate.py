@@ -14,10 +14,11 @@ from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 
 from desktop_app.db.revisions import HEAD_REVISION, KNOWN_REVISIONS
 from desktop_app.domain.errors import CorruptDatabaseError, SchemaTooNewError
+from desktop_app.paths import migrations_dir
 
 __all__ = ["HEAD_REVISION", "KNOWN_REVISIONS", "migrate"]
 BACKUPS_KEPT = 5
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATIONS_DIR = migrations_dir()
 # Tables that the ORM does not map (FTS5 and its shadow tables) are managed by migrations only.
 UNMAPPED_PREFIXES = ("reporter_search", "incident_search")
 
