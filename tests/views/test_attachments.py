@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, Qt, QUrl
-from PySide6.QtGui import QColor, QDropEvent, QGuiApplication, QImage
+from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, QRect, Qt, QUrl, Slot
+from PySide6.QtGui import QColor, QDesktopServices, QDropEvent, QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -221,3 +221,51 @@ def test_a_read_only_incident_offers_no_way_to_attach(strip: AttachmentStrip) ->
     strip.message.connect(messages.append)
     strip.paste_from_clipboard()
     assert messages == ["Open an incident that is not closed to attach files."]
+
+
+class _UrlCatcher(QObject):
+    """Receives the URLs Qt would hand to the desktop (QDesktopServices.setUrlHandler)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def catch(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+def test_open_with_system_app_hands_over_a_copy_named_like_the_attachment(
+    context: AppContext, strip: AttachmentStrip
+) -> None:
+    data = b"09:01 rasdial: error 809\n"
+    info = context.attachments.add(strip.incident_id, data, "vpn-client.log")
+    catcher = _UrlCatcher()
+    QDesktopServices.setUrlHandler("file", catcher, "catch")
+    try:
+        strip.opener.open_external(info)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    [url] = catcher.urls
+    opened = Path(url.toLocalFile())
+    assert opened.name == "vpn-client.log"
+    assert opened.read_bytes() == data
+    assert context.paths.data_dir not in opened.parents  # a temporary copy, not the blob itself
+
+
+def test_preview_zooms_and_fits(qtbot: QtBot, context: AppContext, strip: AttachmentStrip) -> None:
+    info = context.attachments.add(strip.incident_id, images.png_bytes(1200, 900), "big.png")
+    strip.reload()
+    strip._activate(strip.list.item(0))  # double-click / Enter on the thumbnail
+    dialog = strip.opener.preview_dialog
+    assert dialog is not None
+    assert dialog.windowTitle() == info.display_name
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.view.zoom < 1.0  # fitted: 1200×900 is larger than the window
+    QTest.keyClick(dialog, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.view.zoom == 1.0
+    QTest.keyClick(dialog, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.view.zoom == pytest.approx(0.8)
+    dialog.close()
