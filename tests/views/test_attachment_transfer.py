@@ -53,9 +53,10 @@ def test_opening_a_file_that_is_only_on_the_server_downloads_it_first(
         return context.attachments.blobs.path_for(sha256)
 
     strip.opener.set_fetch(fetch)
-    strip.opener.preview(info)
+    with qtbot.waitSignal(strip.opener.downloaded) as downloaded:
+        strip.opener.preview(info)
     qtbot.waitUntil(lambda: strip.opener.preview_dialog is not None)
-    assert fetched == [(info.sha256, "from-the-field.png")]
+    assert (fetched, downloaded.args) == ([(info.sha256, "from-the-field.png")], [info.sha256])
     assert blob.read_bytes() == data
     strip.opener.preview_dialog.close()
 

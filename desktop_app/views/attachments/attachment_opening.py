@@ -15,6 +15,7 @@ from desktop_app.domain.attachments import AttachmentInfo
 
 class AttachmentOpener(QObject):
     message = Signal(str)
+    downloaded = Signal(str)  # sha256 of a file just fetched from the server (its thumbnail can show now)
 
     def __init__(self, parent_widget: QWidget) -> None:
         super().__init__(parent_widget)
@@ -95,6 +96,11 @@ class AttachmentOpener(QObject):
             self._service.remove, info.id, on_done=on_done, on_error=lambda exc: self.message.emit(str(exc))
         )
 
+    def _fetched(self, info: AttachmentInfo, path: Path, then: Any) -> None:
+        self.message.emit(f"Downloaded {info.display_name}.")
+        self.downloaded.emit(info.sha256)
+        then(path)
+
     def _with_blob(self, info: AttachmentInfo, then: Any) -> None:
         def found(path: Path | None) -> None:
             if path is not None:
@@ -107,7 +113,7 @@ class AttachmentOpener(QObject):
                     self._fetch,
                     info.sha256,
                     info.display_name,
-                    on_done=then,
+                    on_done=lambda fetched: self._fetched(info, fetched, then),
                     on_error=lambda exc: self.message.emit(str(exc)),
                 )
 

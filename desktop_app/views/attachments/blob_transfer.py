@@ -22,6 +22,7 @@ def install_blob_transfer(window: Any, context: AppContext, controller: Any) -> 
     if strip is None:  # a window without the incident detail (some tests)
         return
     strip.opener.set_fetch(context.sync.download_blob)
+    strip.opener.downloaded.connect(lambda _sha256: strip.reload())  # "on the server" becomes a thumbnail
     controller.progress_reported.connect(lambda progress: show_upload(strip, progress))
 
 
