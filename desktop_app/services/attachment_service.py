@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -103,6 +104,26 @@ class AttachmentService(ServiceBase):
                 scope.changed("attachment", attachment.id, "deleted")
             scope.session.flush()
             return _info(scope.session, attachment)
+
+    def collect_orphans(self, older_than_s: float = 3600.0) -> list[str]:
+        """Delete blobs no attachment row refers to (a crash between blob and row, an import rolled back).
+
+        Only files older than ``older_than_s`` seconds (file time): an add in progress writes its
+        blob just before its row. Rows removed by a tombstone keep their bytes. Returns the hashes.
+        """
+        with self._read() as session:
+            referenced = set(session.scalars(select(Attachment.sha256).distinct()))
+        cutoff = time.time() - older_than_s
+        removed = []
+        for path in self.blobs.root.glob("*/*/*"):
+            if path.name in referenced or path.stat().st_mtime > cutoff:
+                continue
+            if path.name.startswith(".incoming-"):
+                path.unlink(missing_ok=True)  # a write cut short by a crash
+            elif self.blobs.remove(path.name):
+                self.thumbnails.remove(path.name)
+                removed.append(path.name)
+        return removed
 
     # --- reads ---------------------------------------------------------------------------
 

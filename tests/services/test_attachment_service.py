@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 import uuid
 from pathlib import Path
 
@@ -235,3 +237,18 @@ def test_a_failed_transaction_leaves_neither_blob_nor_thumbnail(context: AppCont
         context.attachments.add(uuid.uuid4(), images.png_bytes(seed=11), "orphan.png")
     assert _files_under(context.attachments.blobs.root) == []
     assert _files_under(context.attachments.thumbnails.root) == []
+
+
+def test_old_unreferenced_blobs_are_collected_and_the_rest_kept(context: AppContext) -> None:
+    incident = make_incident(context)
+    kept = context.attachments.add(incident.id, images.png_bytes(seed=21), "kept.png")
+    blobs = context.attachments.blobs
+    old_orphan = blobs.put_bytes(b"left by a crash")
+    new_orphan = blobs.put_bytes(b"an add in progress")
+    an_hour_ago = time.time() - 7200
+    for sha in (old_orphan, kept.sha256):
+        os.utime(blobs.path_for(sha), (an_hour_ago, an_hour_ago))
+    assert context.attachments.collect_orphans() == [old_orphan]
+    assert not blobs.has(old_orphan)
+    assert blobs.has(new_orphan)
+    assert blobs.has(kept.sha256)

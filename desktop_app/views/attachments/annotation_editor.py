@@ -33,7 +33,7 @@ TOOLS: tuple[tuple[Tool, str, str, str], ...] = (
     (Tool.HIGHLIGHT, "Highlight", "H", "Mark an area with a yellow highlighter"),
     (Tool.CROP, "Crop", "C", "Keep only the area you drag"),
     (Tool.REDACT_BOX, "Redact", "B", "Black out passwords or personal data (burned into the image)"),
-    (Tool.PIXELATE, "Pixelate", "P", "Pixelate passwords or personal data (burned into the image)"),
+    (Tool.PIXELATE, "Pixelate", "P", "Pixelate personal data (burned in); for passwords a solid Redact box is safer"),
 )
 
 

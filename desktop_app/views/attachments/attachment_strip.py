@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
@@ -41,16 +40,11 @@ from desktop_app.domain.dtos import Change, ChangeSet
 from desktop_app.views.attachments.annotation_editor import AnnotationEditor
 from desktop_app.views.attachments.attachment_opening import AttachmentOpener
 from desktop_app.views.attachments.frames import frame_from_qimage
-from desktop_app.views.attachments.screen_capture import DELAYS_S, CaptureMode, ScreenCapturer
+from desktop_app.views.attachments.screen_capture import CaptureMode, ScreenCapturer
 from desktop_app.views.attachments.strip_items import THUMB, PendingAttachment, file_thumbnail, strip_item
+from desktop_app.views.attachments.strip_menus import capture_menu, photo_menu
 
 PASTED_NAME = "Pasted image.png"
-PHOTO_BUDGETS = (
-    ("Photos: keep as taken", None),
-    ("Photos: shrink to 2 MB at most", 2 * 1024 * 1024),
-    ("Photos: shrink to 1 MB at most", 1024 * 1024),
-    ("Photos: shrink to 500 KB at most", 500 * 1024),
-)
 
 
 class AttachmentStrip(QWidget):
@@ -86,7 +80,7 @@ class AttachmentStrip(QWidget):
         self.capture_button.setToolTip("Screenshot of a region (Ctrl+Alt+R); the menu has more")
         self.capture_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.capture_button.clicked.connect(lambda: self.capture(CaptureMode.REGION))
-        self.capture_button.setMenu(self._capture_menu())
+        self.capture_button.setMenu(capture_menu(self))
         self.paste_button = QToolButton(objectName="pasteImageButton")
         self.paste_button.setText("Paste")
         self.paste_button.setToolTip("Attach the image or files on the clipboard (Ctrl+V)")
@@ -96,7 +90,7 @@ class AttachmentStrip(QWidget):
         self.file_button.setToolTip("Choose files to attach (Ctrl+Alt+F); or drop them here")
         self.file_button.clicked.connect(self.choose_files)
         self.file_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.file_button.setMenu(self._photo_menu())
+        self.file_button.setMenu(photo_menu(self))
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self.title)
@@ -124,6 +118,8 @@ class AttachmentStrip(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.list)
         layout.addWidget(self.hint)
+        remove = QShortcut(QKeySequence.StandardKey.Delete, self.list, activated=self._remove_current)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
         self._paste_shortcut: QShortcut | None = None
         self.install_paste_shortcut(self)
         self._refresh_hint()
@@ -135,46 +131,6 @@ class AttachmentStrip(QWidget):
             self._paste_shortcut.deleteLater()
         self._paste_shortcut = QShortcut(QKeySequence.StandardKey.Paste, host, activated=self.paste_from_clipboard)
         self._paste_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-    def _capture_menu(self) -> QMenu:
-        menu = QMenu(self)
-        menu.setObjectName("captureMenu")
-        menu.addAction("Region… (Ctrl+Alt+R)", lambda: self.capture(CaptureMode.REGION))
-        menu.addAction("Whole screen (Ctrl+Alt+S)", lambda: self.capture(CaptureMode.ALL_SCREENS))
-        screens = QGuiApplication.screens()
-        if len(screens) > 1:
-            for number, screen in enumerate(screens, start=1):
-                menu.addAction(
-                    f"Screen {number}: {screen.name()}",
-                    lambda chosen=screen: self.capture(CaptureMode.ONE_SCREEN, screen=chosen),
-                )
-        menu.addSeparator()
-        delays = QActionGroup(menu)
-        for seconds in DELAYS_S:
-            action = QAction("No delay" if seconds == 0 else f"Delay {seconds} s", menu, checkable=True)
-            action.setChecked(seconds == self.delay_s)
-            action.triggered.connect(lambda _checked=False, s=seconds: setattr(self, "delay_s", s))
-            delays.addAction(action)
-            menu.addAction(action)
-        return menu
-
-    def _photo_menu(self) -> QMenu:
-        """How photos are stored: as taken (default), without EXIF/GPS, or re-encoded to fit a size."""
-        menu = QMenu(self)
-        menu.setObjectName("photoMenu")
-        menu.addAction("Choose files… (Ctrl+Alt+F)", self.choose_files)
-        menu.addSeparator()
-        self.strip_action = QAction("Photos: remove location and camera data (EXIF/GPS)", menu, checkable=True)
-        self.strip_action.setObjectName("stripMetadataAction")
-        menu.addAction(self.strip_action)
-        budgets = QActionGroup(menu)
-        for label, budget in PHOTO_BUDGETS:
-            action = QAction(label, menu, checkable=True)
-            action.setChecked(budget is None)
-            action.triggered.connect(lambda _checked=False, b=budget: setattr(self, "size_budget", b))
-            budgets.addAction(action)
-            menu.addAction(action)
-        return menu
 
     # --- wiring ----------------------------------------------------------------------------
 
@@ -397,6 +353,14 @@ class AttachmentStrip(QWidget):
                 menu.addSeparator()
                 menu.addAction("Remove…", lambda: self.opener.remove(entry, self._after_remove))
         menu.exec(self.list.viewport().mapToGlobal(position))
+
+    def _remove_current(self) -> None:
+        item = self.list.currentItem()
+        entry = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if isinstance(entry, PendingAttachment):
+            self._drop_pending(entry)
+        elif isinstance(entry, AttachmentInfo) and not self.read_only:
+            self.opener.remove(entry, self._after_remove)
 
     def _drop_pending(self, entry: PendingAttachment) -> None:
         self.pending = [item for item in self.pending if item is not entry]
