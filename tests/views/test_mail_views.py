@@ -76,6 +76,10 @@ def test_dropping_email_files_imports_them_with_progress(
     assert dialog.cancel_button.text() == "Close"
     # The queue shows both new incidents.
     qtbot.waitUntil(lambda: main_window.queue_model.rowCount() == 2)
+    # A result line opens its incident (double-click or Enter).
+    dialog.results.itemActivated.emit(dialog.results.item(1))
+    assert main_window.detail.detail is not None
+    assert main_window.detail.detail.display_number == "INC-000001"
 
 
 def test_a_drag_without_email_files_is_not_taken(main_window: MainWindow, tmp_path: Path) -> None:

@@ -64,6 +64,7 @@ class MailImportDialog(QDialog):
 
     finished_import = Signal(object)  # list[ImportOutcome]
     quarantine_requested = Signal()
+    open_requested = Signal(object)  # incident UUID: a result line was double-clicked
 
     def __init__(self, paths: list[Path], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +97,7 @@ class MailImportDialog(QDialog):
         self.progress.progressed.connect(self._on_progress_progressed)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.quarantine_button.clicked.connect(self.quarantine_requested)
+        self.results.itemActivated.connect(self._on_results_item_activated)
 
     def start(self, run_db: Callable[..., Any], service: Any) -> None:
         run_db(
@@ -118,8 +120,14 @@ class MailImportDialog(QDialog):
         item = QListWidgetItem(outcome.summary)
         item.setForeground(QColor(OUTCOME_COLOURS[outcome.result]))
         item.setToolTip(outcome.source + ("\nRepaired: " + "; ".join(outcome.repairs) if outcome.repairs else ""))
+        item.setData(Qt.ItemDataRole.UserRole, outcome.incident_id)
         self.results.addItem(item)
         self.results.scrollToBottom()
+
+    def _on_results_item_activated(self, item: QListWidgetItem) -> None:
+        incident_id = item.data(Qt.ItemDataRole.UserRole)
+        if incident_id is not None:
+            self.open_requested.emit(incident_id)
 
     def _on_cancel_clicked(self) -> None:
         if not self._running:

@@ -91,10 +91,22 @@ class MailUi(QObject):
         dialog = MailImportDialog(paths, self.window)
         dialog.finished_import.connect(self._on_import_dialog_finished_import)
         dialog.quarantine_requested.connect(self.open_quarantine)
+        dialog.open_requested.connect(self.open_incident)
         self.import_dialog = dialog
         dialog.show()
         dialog.start(self.window.runner.run_db, self.context.mail)
         return dialog
+
+    def open_incident(self, incident_id: object) -> None:
+        """A result line double-clicked (or Enter): show that incident and select it in the queue."""
+
+        def show(detail: object) -> None:
+            self.window.show_detail(detail)
+            self.window.queue.select_incident(incident_id)
+
+        self.window.runner.run_db(
+            self.context.incidents.get, incident_id, on_done=show, on_error=self.window._show_error
+        )
 
     def _on_import_dialog_finished_import(self, outcomes: list[ImportOutcome]) -> None:
         self.window.bus.publish(outcome_changes(outcomes))
