@@ -40,6 +40,7 @@ def prepare(
     claimed_mime: str | None = None,
 ) -> Prepared:
     name = clean_display_name(display_name)
+    policy.check_name_type(name)
     if isinstance(source, Frame):
         return _screenshot(_frame_image(source, name, policy), name, policy)
     data = _read(source, name, policy)

@@ -8,7 +8,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from desktop_app.domain.attachments import AttachmentEmptyError, AttachmentNameError, AttachmentTooLargeError
+from desktop_app.domain.attachments import (
+    AttachmentEmptyError,
+    AttachmentNameError,
+    AttachmentTooLargeError,
+    AttachmentTypeError,
+)
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 25 * MB
@@ -36,6 +41,13 @@ DOCUMENT_TYPES = frozenset(
     }
 )
 DEFAULT_ALLOWED_TYPES = IMAGE_TYPES | DOCUMENT_TYPES
+# "Open with system app" goes by the name's ending, not the bytes: these would run as programs or
+# scripts (or a page with scripts) even when the bytes pass as text, so they are refused by name.
+RUNNABLE_SUFFIXES = frozenset({
+    ".exe", ".com", ".scr", ".pif", ".msi", ".msp", ".dll", ".cpl", ".bat", ".cmd", ".ps1", ".psm1",
+    ".vbs", ".vbe", ".js", ".jse", ".wsf", ".wsh", ".hta", ".lnk", ".url", ".jar", ".reg", ".sh",
+    ".bash", ".command", ".app", ".desktop", ".html", ".htm", ".xhtml", ".svg", ".mht", ".mhtml",
+})  # fmt: skip
 
 # Windows refuses these as file names whatever the extension; a name that cannot be saved back is useless.
 _RESERVED_WINDOWS = frozenset(
@@ -48,6 +60,14 @@ class AttachmentPolicy:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_pixels: int = DEFAULT_MAX_PIXELS
     allowed_types: frozenset[str] = field(default=DEFAULT_ALLOWED_TYPES)
+
+    def check_name_type(self, name: str) -> None:
+        suffix = PurePath(name).suffix.lower()
+        if suffix in RUNNABLE_SUFFIXES:
+            raise AttachmentTypeError(
+                f"{name}: files ending {suffix} are not accepted, as opening them could run a program; "
+                "zip the file, or rename it to .txt if it is a script to read."
+            )
 
     def check_size(self, name: str, size: int) -> None:
         if size == 0:

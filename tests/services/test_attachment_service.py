@@ -125,9 +125,12 @@ def test_a_screenshot_is_stored_as_the_smaller_of_png_and_lossless_webp(context:
         (images.truncated(images.png_bytes(640, 480)), "cut.png", AttachmentCorruptError, "truncated or corrupt"),
         (images.truncated(images.jpeg_with_exif()), "cut.jpg", AttachmentCorruptError, "truncated or corrupt"),
         (b"", "empty.txt", AttachmentEmptyError, "empty"),
-        (b"MZ\x90\x00\x03" + bytes(200), "setup.exe", AttachmentTypeError, "application/octet-stream"),
+        (b"MZ\x90\x00\x03" + bytes(200), "setup.bin", AttachmentTypeError, "application/octet-stream"),
         (images.png_bytes(), "../../etc/x.png", AttachmentNameError, "path separators"),
         (images.png_bytes(), "bad\x07name.png", AttachmentNameError, "control characters"),
+        (b"@echo off\r\nformat c:\r\n", "fix.bat", AttachmentTypeError, "could run a program"),
+        (b"<html><script>alert(1)</script></html>", "page.html", AttachmentTypeError, "ending .html"),
+        (images.png_bytes(), "photo.png.exe", AttachmentTypeError, "ending .exe"),
     ],
 )
 def test_bad_input_is_refused_with_the_file_and_the_rule_and_nothing_is_stored(
