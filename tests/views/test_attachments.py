@@ -269,3 +269,21 @@ def test_preview_zooms_and_fits(qtbot: QtBot, context: AppContext, strip: Attach
     QTest.keyClick(dialog, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert dialog.view.zoom == pytest.approx(0.8)
     dialog.close()
+
+
+def test_one_screen_capture_and_a_canceled_region_bring_the_window_back(
+    qtbot: QtBot, context: AppContext, strip: AttachmentStrip
+) -> None:
+    screen = QGuiApplication.screens()[0]
+    strip.capture(CaptureMode.ONE_SCREEN, delay_s=0, screen=screen)
+    qtbot.waitUntil(lambda: strip.editor is not None and strip.editor.isVisible())
+    assert strip.editor.canvas.base.size() == screen.geometry().size()
+    strip.editor.reject()
+    canceled: list[bool] = []
+    strip.capturer.canceled.connect(lambda: canceled.append(True))
+    strip.capture(CaptureMode.REGION, delay_s=0)
+    qtbot.waitUntil(lambda: strip.capturer.selector is not None and strip.capturer.selector.isVisible())
+    QTest.keyClick(strip.capturer.selector, Qt.Key.Key_Escape)
+    assert canceled == [True]
+    assert strip.isVisible()
+    assert context.attachments.list_for(strip.incident_id) == []
