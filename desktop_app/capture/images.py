@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, JpegImagePlugin
 
 from desktop_app.capture.rules import AttachmentPolicy
-from desktop_app.domain.attachments import AttachmentBombError, AttachmentCorruptError
+from desktop_app.domain.attachments import AttachmentBombError, AttachmentCorruptError, AttachmentTooLargeError
 
 _FORMAT_MIME = {"PNG": "image/png", "WEBP": "image/webp", "JPEG": "image/jpeg"}
 _EXIF_ORIENTATION = 0x0112
@@ -125,7 +125,7 @@ def fit_budget(image: Image.Image, budget: int, name: str) -> Encoded:
             if len(encoded.data) <= budget:
                 return encoded
         if min(current.size) <= _BUDGET_MIN_SIDE:
-            raise AttachmentCorruptError(
+            raise AttachmentTooLargeError(
                 f"{name}: even at {current.width}×{current.height} the photo does not fit in {budget} bytes."
             )
         current = current.resize((current.width * 3 // 4, current.height * 3 // 4), Image.Resampling.LANCZOS)

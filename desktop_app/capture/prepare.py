@@ -19,6 +19,7 @@ from desktop_app.domain.attachments import AttachmentBombError, AttachmentCorrup
 
 Kind = Literal["file", "screenshot"]
 _SUFFIX = {"image/png": ".png", "image/webp": ".webp", "image/jpeg": ".jpg"}
+_IMAGE_SUFFIXES = frozenset({".png", ".webp", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff"})
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def prepare(
         return Prepared(encoded.data, encoded.mime_type, _with_suffix(name, encoded.mime_type), image)
     if strip:
         encoded = strip_metadata(image, image.format)
-        return Prepared(encoded.data, encoded.mime_type, name, image)
+        return Prepared(encoded.data, encoded.mime_type, _with_suffix(name, encoded.mime_type), image)
     return Prepared(data, mime, name, image)
 
 
@@ -101,5 +102,5 @@ def _with_suffix(name: str, mime: str) -> str:
     current = PurePath(name).suffix.lower()
     if current == suffix or (suffix == ".jpg" and current == ".jpeg"):
         return name
-    stem = name[: -len(current)] if current in (".png", ".webp", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff") else name
+    stem = name[: -len(current)] if current in _IMAGE_SUFFIXES else name
     return stem + suffix

@@ -255,3 +255,18 @@ def test_old_unreferenced_blobs_are_collected_and_the_rest_kept(context: AppCont
     assert not blobs.has(old_orphan)
     assert blobs.has(new_orphan)
     assert blobs.has(kept.sha256)
+
+
+def test_stripping_a_bmp_stores_a_png_named_so(context: AppContext) -> None:
+    incident = make_incident(context)
+    info = context.attachments.add(
+        incident.id, images.encode(images.photo(64, 48), "BMP"), "scan.bmp", strip_metadata=True
+    )
+    assert (info.display_name, info.mime_type) == ("scan.png", "image/png")
+
+
+def test_a_budget_no_photo_can_meet_is_refused(context: AppContext) -> None:
+    incident = make_incident(context)
+    with pytest.raises(AttachmentTooLargeError, match="does not fit in 100 bytes"):
+        context.attachments.add(incident.id, images.jpeg_with_exif(), "tiny.jpg", size_budget=100)
+    assert _files_under(context.attachments.blobs.root) == []
