@@ -287,3 +287,17 @@ def test_one_screen_capture_and_a_canceled_region_bring_the_window_back(
     assert canceled == [True]
     assert strip.isVisible()
     assert context.attachments.list_for(strip.incident_id) == []
+
+
+def test_the_main_windows_capture_action_acts_on_the_incident_shown(qtbot: QtBot, main_window, context) -> None:
+    incident = make_incident(context, "Printer shows error E-52")
+    main_window.show_detail(context.incidents.get(incident.id))
+    strip = main_window.detail.attachments
+    assert main_window.actions_by_id["capture_screen"].isEnabled()
+    main_window.actions_by_id["capture_screen"].trigger()
+    qtbot.waitUntil(lambda: strip.editor is not None and strip.editor.isVisible())
+    assert main_window.isVisible()  # shown again after the grab
+    strip.editor.accept()
+    [info] = context.attachments.list_for(incident.id)
+    assert info.incident_id == incident.id
+    assert strip.list.count() == 1
