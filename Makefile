@@ -74,8 +74,9 @@ run: check-display venv
 	@$(DEPS) runtime
 	$(VPY) main.py $(ARGS)
 
-test: venv
-	@$(DEPS) test postgres
+# venv-build: the suite builds the bundle and the .deb once (tests/installer/test_deb_package.py).
+test: venv-build
+	@$(DEPS) test postgres build
 	export QT_QPA_PLATFORM=offscreen; \
 	$(VENV)/bin/ruff check . \
 		&& $(VENV)/bin/ruff format --check . \
@@ -83,6 +84,7 @@ test: venv
 		&& $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bundle: venv-build
+	@$(DEPS) build
 	$(VENV)/bin/pyinstaller installer/helpdesk.spec --noconfirm --distpath dist --workpath build
 	@echo "bundle: dist/helpdesk/helpdesk"
 

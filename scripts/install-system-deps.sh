@@ -7,6 +7,7 @@
 #   runtime   test + the X11/xcb libraries Qt needs to open real windows (make run)
 #   xvfb      a virtual X server for screenshots and display-less runs (xvfb-run)
 #   postgres  a PostgreSQL server for the server tests (`make test` installs it)
+#   build     binutils (objdump, strip), which PyInstaller needs for the bundle and the .deb
 #
 # Checks with dpkg first, so it is quick when everything is present. Installs with apt-get when
 # run as root; otherwise names the missing packages and exits 1. Not Debian-based (no dpkg): says
@@ -18,11 +19,12 @@ DISPLAY_PACKAGES=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 lib
     libxcb-shape0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0)
 XVFB_PACKAGES=(xvfb xauth)
 POSTGRES_PACKAGES=(postgresql)
+BUILD_PACKAGES=(binutils)
 
 log() { printf 'install-system-deps: %s\n' "$*" >&2; }
 
 usage() {
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -102,7 +104,7 @@ main() {
     local component
     for component in "$@"; do
         case "$component" in
-            venv | test | runtime | xvfb | postgres) ;;
+            venv | test | runtime | xvfb | postgres | build) ;;
             -h | --help) usage ;;
             *) log "unknown component: $component"; usage ;;
         esac
@@ -122,6 +124,7 @@ main() {
             runtime) install_runtime_deps ;;
             xvfb) install_xvfb_deps ;;
             postgres) install_postgres_deps ;;
+            build) ensure_packages "${BUILD_PACKAGES[@]}" ;;
         esac
     done
 }

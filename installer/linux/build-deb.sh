@@ -69,7 +69,7 @@ for png in "$root"/resources/icons/app/helpdesk-*.png; do
     install -D -m 0644 "$png" "$stage/usr/share/icons/hicolor/${size}x${size}/apps/helpdesk.png"
 done
 sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$(date -u +%Y-%m-%d)/" "$here/helpdesk.metainfo.xml" \
-    | install -D -m 0644 /dev/stdin "$stage/usr/share/metainfo/helpdesk.metainfo.xml"
+    | install -D -m 0644 /dev/stdin "$stage/usr/share/metainfo/org.example.helpdesk.metainfo.xml"
 install -D -m 0644 "$here/copyright" "$stage/usr/share/doc/helpdesk/copyright"
 
 installed_kb="$(du -sk --exclude=DEBIAN "$stage" | cut -f1)"

@@ -22,11 +22,19 @@ fail() { echo "smoke-test: FAIL: $*" >&2; exit 1; }
 # 1. Install into a temporary root (what dpkg -i would put under /).
 dpkg -x "$deb" "$work/root"
 for path in opt/helpdesk/helpdesk usr/bin/helpdesk usr/bin/helpdesk-cli \
-    usr/share/applications/helpdesk.desktop usr/share/metainfo/helpdesk.metainfo.xml \
+    usr/share/applications/helpdesk.desktop usr/share/metainfo/org.example.helpdesk.metainfo.xml \
     usr/share/icons/hicolor/scalable/apps/helpdesk.svg usr/share/icons/hicolor/48x48/apps/helpdesk.png; do
     [ -e "$work/root/$path" ] || fail "the package lacks /$path"
 done
 grep -q '^MimeType=.*message/rfc822' "$work/root/usr/share/applications/helpdesk.desktop" || fail ".desktop has no .eml MIME type"
+# The freedesktop validators, where installed (desktop-file-utils, appstream).
+if command -v desktop-file-validate >/dev/null; then
+    desktop-file-validate "$work/root/usr/share/applications/helpdesk.desktop" || fail "desktop-file-validate"
+fi
+if command -v appstreamcli >/dev/null; then
+    appstreamcli validate --no-net "$work/root/usr/share/metainfo/org.example.helpdesk.metainfo.xml" >/dev/null \
+        || fail "appstreamcli validate"
+fi
 installed_kb="$(du -sk "$work/root" | cut -f1)"
 echo "smoke-test: installed size $((installed_kb / 1024)) MB (target < $target_mb MB); Installed-Size field $(dpkg-deb -f "$deb" Installed-Size) KB"
 

@@ -1,7 +1,8 @@
 """Build the PyInstaller bundle and the .deb, then run the smoke test on it (installer/linux/).
 
-About 2-3 minutes on 2 cores (PyInstaller ~1.5 min, packing ~20 s, smoke test ~15 s), so it runs
-only when asked: HELPDESK_BUILD_DEB=1 python -m pytest tests/installer/test_deb_package.py
+What CI must show for the installers. About 75 s on 2 cores (PyInstaller ~55 s, packing ~10 s,
+smoke test ~10 s), measured with other work running; `make test` installs PyInstaller for it.
+HELPDESK_SKIP_DEB=1 (or -m "not slow") leaves it out of a quick local run.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ MAX_INSTALLED_MB = 150
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(os.environ.get("HELPDESK_BUILD_DEB") != "1", reason="set HELPDESK_BUILD_DEB=1 to build"),
+    pytest.mark.skipif(os.environ.get("HELPDESK_SKIP_DEB") == "1", reason="HELPDESK_SKIP_DEB=1"),
     pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb (Debian/Ubuntu)"),
 ]
 
