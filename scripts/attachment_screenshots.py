@@ -6,11 +6,14 @@ Run under a real X server, on a throw-away data dir:
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -21,6 +24,7 @@ from desktop_app.domain.dtos import IncidentDraft
 from desktop_app.services.seed_service import SeedPlan, SeedService
 from desktop_app.views.attachments.annotations import Annotation, Tool
 from desktop_app.views.attachments.frames import qimage_from_rgb
+from desktop_app.views.attachments.screen_capture import CaptureMode
 from desktop_app.views.change_bus import ChangeBus
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.resources import stylesheet
@@ -47,6 +51,34 @@ def login_dialog_picture() -> Image.Image:
     draw.rectangle((590, 360, 680, 390), fill=(230, 230, 230), outline=(120, 120, 120))
     draw.text((620, 368), "OK", fill=(20, 20, 20))
     return picture
+
+
+OTHER_PROGRAM = """
+import sys
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv)
+label = QLabel()
+label.setPixmap(QPixmap(sys.argv[1]))
+label.setWindowTitle("VPN client")
+label.move(120, 80)
+label.show()
+print("shown", flush=True)
+app.exec()
+"""
+
+
+def show_in_another_process(picture: Image.Image) -> subprocess.Popen[str]:
+    """Another program on the screen (the VPN client's error), for the region picker to show frozen."""
+    folder = Path(tempfile.mkdtemp(prefix="helpdesk-other-"))
+    picture.resize((picture.width * 3 // 2, picture.height * 3 // 2)).save(folder / "vpn.png")
+    other = subprocess.Popen(
+        [sys.executable, "-c", OTHER_PROGRAM, str(folder / "vpn.png")], stdout=subprocess.PIPE, text=True
+    )
+    assert other.stdout is not None
+    assert other.stdout.readline().strip() == "shown"
+    time.sleep(1.0)
+    return other
 
 
 def main() -> int:
@@ -95,6 +127,21 @@ def main() -> int:
         window.detail.attachments.opener.preview(edited)
         settle(app, 500)
         window.detail.attachments.opener.preview_dialog.grab().save(str(out_dir / "attachment_preview.png"))
+        other_program = show_in_another_process(error_shot)
+        strip = window.detail.attachments
+        strip.capture(CaptureMode.REGION, delay_s=0)
+        settle(app, 800)
+        selector = strip.capturer.selector
+        assert selector is not None
+        QTest.mousePress(selector, Qt.MouseButton.LeftButton, pos=QPoint(480, 205))
+        QTest.mouseMove(selector, QPoint(1185, 615))
+        settle(app, 300)
+        app.primaryScreen().grabWindow(0).save(str(out_dir / "region_selector.png"))
+        QTest.keyClick(selector, Qt.Key.Key_Escape)
+        settle(app, 300)
+        other_program.terminate()
+        other_program.wait(10)
+
         dialog = window.open_new_incident()
         log = Path(data_dir) / "setup.log"
         log.write_text("MSI error 1603 while installing the VPN client\n", encoding="utf-8")

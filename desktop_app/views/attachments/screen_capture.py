@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -18,9 +18,10 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPen,
     QScreen,
 )
-from PySide6.QtWidgets import QApplication, QRubberBand, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.views.attachments.annotations import span_rect
 
@@ -71,26 +72,36 @@ class RegionSelector(QWidget):
         self.frozen = frozen
         self.setGeometry(geometry)
         self._origin: QPoint | None = None
-        self.band = QRubberBand(QRubberBand.Shape.Rectangle, self)
+        self.selection: QRect | None = None
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.drawImage(self.rect(), self.frozen)
-        painter.fillRect(self.rect(), QColor(0, 0, 0, 90))  # dimmed: the chosen part shows through the band
-        if self.band.isVisible():
-            painter.drawImage(self.band.geometry(), self.frozen, self._source_rect(self.band.geometry()))
+        painter.fillRect(self.rect(), QColor(0, 0, 0, 110))  # dimmed: the chosen part shows clear
+        if self.selection is not None and not self.selection.isEmpty():
+            chosen = self.selection
+            painter.drawImage(chosen, self.frozen, self._source_rect(chosen))
+            painter.setPen(QPen(QColor("#42a5f5"), 2))
+            painter.drawRect(chosen.adjusted(-1, -1, 0, 0))
+            size = self._source_rect(chosen).size()
+            label = f"{size.width()} × {size.height()}"
+            painter.fillRect(QRect(chosen.left(), max(0, chosen.top() - 22), 90, 20), QColor(0, 0, 0, 170))
+            painter.setPen(QColor("white"))
+            painter.drawText(
+                QRect(chosen.left() + 6, max(0, chosen.top() - 22), 84, 20), Qt.AlignmentFlag.AlignVCenter, label
+            )
         painter.setPen(QColor("white"))
         painter.drawText(self.rect().adjusted(0, 12, 0, 0), Qt.AlignmentFlag.AlignHCenter, _HINT)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._origin = event.position().toPoint()
-            self.band.setGeometry(QRect(self._origin, QSize()))
-            self.band.show()
+            self.selection = None
+            self.update()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._origin is not None:
-            self.band.setGeometry(span_rect(self._origin, event.position().toPoint()))
+            self.selection = span_rect(self._origin, event.position().toPoint())
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -99,7 +110,7 @@ class RegionSelector(QWidget):
         chosen = span_rect(self._origin, event.position().toPoint())
         self._origin = None
         if chosen.width() < 4 or chosen.height() < 4:  # a click, not a drag
-            self.band.hide()
+            self.selection = None
             self.update()
             return
         self._finish(chosen)
