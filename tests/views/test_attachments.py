@@ -301,3 +301,15 @@ def test_the_main_windows_capture_action_acts_on_the_incident_shown(qtbot: QtBot
     [info] = context.attachments.list_for(incident.id)
     assert info.incident_id == incident.id
     assert strip.list.count() == 1
+
+
+def test_a_delayed_capture_counts_down_then_grabs_without_the_badge(qtbot: QtBot, strip: AttachmentStrip) -> None:
+    strip.capture(CaptureMode.ALL_SCREENS, delay_s=1)
+    badge = strip.capturer.countdown
+    assert badge is not None
+    assert badge.isVisible()
+    assert badge.text() == "Capturing the screen in 1 s…"
+    assert not strip.isVisible()
+    qtbot.waitUntil(lambda: strip.editor is not None and strip.editor.isVisible(), timeout=5000)
+    assert not badge.isVisible()
+    strip.editor.reject()

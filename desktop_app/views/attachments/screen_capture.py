@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QPen,
     QScreen,
 )
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from desktop_app.views.attachments.annotations import span_rect
 
@@ -143,6 +143,41 @@ class RegionSelector(QWidget):
 _HINT = "Drag to choose the part to capture · Enter: the whole screen · Esc: cancel"
 
 
+class CountdownBadge(QLabel):
+    """ "Capturing in 3…" in a corner of the screen; hides itself when the time is up."""
+
+    finished = Signal()
+
+    def __init__(self, seconds: int) -> None:
+        flags = Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.Tool
+        super().__init__(None, flags)
+        self.setObjectName("captureCountdown")  # kept by the capturer until the next capture replaces it
+        self.setStyleSheet("background: #263238; color: white; padding: 10px 16px; font-size: 12pt;")
+        self.remaining = seconds
+        self._timer = QTimer(self, interval=1000)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._show_remaining()
+        area = (QGuiApplication.primaryScreen() or QGuiApplication.screens()[0]).availableGeometry()
+        self.adjustSize()
+        self.move(area.right() - self.width() - 24, area.bottom() - self.height() - 24)
+        self.show()
+        self._timer.start()
+
+    def _tick(self) -> None:
+        self.remaining -= 1
+        if self.remaining > 0:
+            self._show_remaining()
+            return
+        self._timer.stop()
+        self.close()
+        self.finished.emit()
+
+    def _show_remaining(self) -> None:
+        self.setText(f"Capturing the screen in {self.remaining} s…")
+
+
 class ScreenCapturer(QObject):
     """Runs one capture: hide our windows, wait, grab, show them again, then hand over the image."""
 
@@ -153,12 +188,19 @@ class ScreenCapturer(QObject):
         super().__init__(parent)
         self._hidden: list[QWidget] = []
         self.selector: RegionSelector | None = None
+        self.countdown: CountdownBadge | None = None
 
     def capture(self, mode: CaptureMode, delay_s: int = 0, screen: QScreen | None = None) -> None:
         self._hidden = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()]
         for window in self._hidden:
             window.hide()
-        QTimer.singleShot(delay_s * 1000 + HIDE_SETTLE_MS, lambda: self._grab(mode, screen))
+        if delay_s <= 0:
+            QTimer.singleShot(HIDE_SETTLE_MS, lambda: self._grab(mode, screen))
+            return
+        # A small badge counts down (and is gone before the grab), so the wait is not a mystery.
+        self.countdown = CountdownBadge(delay_s)
+        self.countdown.finished.connect(lambda: QTimer.singleShot(HIDE_SETTLE_MS, lambda: self._grab(mode, screen)))
+        self.countdown.start()
 
     def _grab(self, mode: CaptureMode, screen: QScreen | None) -> None:
         if mode == CaptureMode.ALL_SCREENS:
