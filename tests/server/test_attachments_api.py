@@ -316,3 +316,29 @@ def test_two_users_uploading_the_same_file_at_once_both_finish_with_one_copy(ser
             states[index] = answer.json()
     assert missing(first, sha(data)) == missing(second, sha(data)) == []
     assert stored_files(server) == [sha(data)]
+
+
+def test_attachments_follow_the_note_rules_for_former_workers_and_read_only_incidents(server: ServerHarness) -> None:
+    tech = server.user_client("technician", groups=["Service Desk"])
+    boss = server.user_client("supervisor")
+    desk, network = server.group("Service Desk"), server.group("Network")
+    other_tech = server.add_user("nettech", "technician", groups=["Network"])
+    incident_id, _ = boss.create_incident(group_id=desk, assignee_id=tech.user_id, status="assigned")
+    _, cursor = tech.pull_all()
+    # While the technician is offline, the supervisor gives the incident to the network team.
+    boss.push_one("reassign", incident_id, {"group_id": network, "assignee_id": other_tech})
+
+    attachment_id, offline = attach(tech, incident_id, png(seed=15), "cable.png")
+    assert (offline["outcome"], offline["code"]) == ("applied", None)
+    changes, _ = tech.pull_all(cursor)  # still out of sight: tombstones, as for notes
+    assert ("attachment", str(attachment_id), "delete") in {(c["entity"], c["entity_id"], c["op"]) for c in changes}
+    assert attachments_seen(boss)[str(attachment_id)]["created_by"] == str(tech.user_id)
+
+    stranger = server.user_client("agent", groups=["Service Desk"])
+    _, refused = attach(stranger, incident_id, png(seed=16))
+    assert (refused["outcome"], refused["code"]) == ("rejected", "permission_denied")
+    boss.push_one("change_status", incident_id, {"status": "canceled", "hold_reason": None})
+    _, closed = attach(boss, incident_id, png(seed=17))
+    removal = boss.push_one("remove_attachment", incident_id, {"attachment_id": attachment_id})
+    assert (closed["outcome"], closed["code"], removal["outcome"]) == ("rejected", "validation_error", "rejected")
+    assert "read-only" in closed["reason"]
