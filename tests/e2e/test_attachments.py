@@ -98,6 +98,18 @@ def server_part_sizes(server: RunningServer) -> list[int]:
     return [part.stat().st_size for part in uploads.glob("*.part")] if uploads.exists() else []
 
 
+def settled_part_sizes(server: RunningServer) -> list[int]:
+    """The part sizes once they stop changing (a chunk already on its way may still land)."""
+    last = server_part_sizes(server)
+    for _ in range(50):
+        time.sleep(0.3)
+        now = server_part_sizes(server)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the server's uploads never settled")
+
+
 def server_blobs(server: RunningServer) -> dict[str, bytes]:
     root = server.data_dir / "blobs"
     return {p.name: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".uploads" not in p.parts}
@@ -172,8 +184,7 @@ def test_a_client_killed_mid_upload_resumes_from_the_servers_offset(server, farm
         if process.poll() is None:
             process.kill()
             process.wait(10)
-    time.sleep(0.3)  # a chunk the proxy was still delaying lands (or not): the server's offset says which
-    (held,) = server_part_sizes(server)
+    (held,) = settled_part_sizes(server)  # a chunk the proxy was still delaying lands or not: the server says
     assert len(data) // 2 <= held < len(data)
 
     alice.reopen()
