@@ -16,6 +16,7 @@ from typing import IO
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.db.search_index import search_indexed_at_end
 from desktop_app.domain.ids import format_number
 from desktop_app.domain.sync_errors import ProtocolError
 from desktop_app.models import Category, Group, Incident, IncidentShadow, Note, OutboxEntry
@@ -95,10 +96,11 @@ def swap_in(store: SyncStore, snapshot: Snapshot, device_created_at: datetime | 
     with store.write() as scope:
         session = scope.session
         applier = ChangeApplier(session, scope.now)
-        for entity in snapshot.entities():
-            for chunk in snapshot.chunks(entity):
-                applier.apply(chunk)
-        applier.finish()
+        with search_indexed_at_end(session):
+            for entity in snapshot.entities():
+                for chunk in snapshot.chunks(entity):
+                    applier.apply(chunk)
+            applier.finish()
         _remove_vanished(session, applier, scope.now)
         row = state_row(session)
         if not row.bootstrap_done and device_created_at is not None:
