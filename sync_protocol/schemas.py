@@ -15,6 +15,7 @@ MutationName = Literal[
     "reassign",
     "add_note",
     "escalate",
+    "save_knowledge",
     "create_reporter",
     "create_category",
     "create_group",
@@ -26,7 +27,9 @@ MutationName = Literal[
 ]
 Role = Literal["agent", "technician", "supervisor", "admin"]
 Outcome = Literal["applied", "rejected", "conflict"]
-Entity = Literal["incident", "note", "audit", "reporter", "category", "group", "user", "conflict", "attachment"]
+Entity = Literal[
+    "incident", "note", "audit", "reporter", "category", "group", "user", "conflict", "attachment", "knowledge"
+]
 
 
 class WireModel(BaseModel):

@@ -25,11 +25,13 @@ from central_server.models import (
     Conflict,
     Group,
     Incident,
+    KnowledgeEntry,
     Note,
     Reporter,
     User,
 )
 from central_server.services.errors import RequestRefusedError
+from central_server.services.mutations.knowledge import knowledge_data
 from central_server.services.serialize import (
     attachment_data,
     audit_data,
@@ -47,7 +49,7 @@ from sync_protocol.schemas import BootstrapPage
 from sync_protocol.schemas import Change as WireChange
 
 # Directory first, so that every reference an incident holds arrives before it.
-KINDS = ("user", "group", "category", "reporter", "incident", "note", "audit", "attachment", "conflict")
+KINDS = ("user", "group", "category", "reporter", "incident", "note", "audit", "attachment", "knowledge", "conflict")
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,9 @@ def _page_of(
     if kind == "attachment":
         query = select(Attachment).join(Incident, Attachment.incident_id == Incident.id).where(visible_incidents(actor))
         return [(a.id, attachment_data(a)) for a in session.scalars(_keyset(query, Attachment, after, limit))]
+    if kind == "knowledge":
+        rows = session.scalars(_keyset(select(KnowledgeEntry), KnowledgeEntry, after, limit))
+        return [(k.id, knowledge_data(k)) for k in rows]
     query = select(Conflict).where(Conflict.user_id == actor.id, Conflict.resolved_at.is_(None))
     rows = session.scalars(_keyset(query, Conflict, after, limit))
     return [(c.id, conflict_record(c).model_dump(mode="json")) for c in rows]

@@ -25,11 +25,13 @@ from central_server.models import (
     Counter,
     Group,
     Incident,
+    KnowledgeEntry,
     Note,
     Reporter,
     User,
 )
 from central_server.services.errors import RequestRefusedError
+from central_server.services.mutations.knowledge import knowledge_data
 from central_server.services.render_cache import CACHEABLE, RenderCache
 from central_server.services.serialize import (
     attachment_data,
@@ -180,6 +182,8 @@ def _load(session: Session, actor: Actor, ids: dict[str, list[uuid.UUID]]) -> di
     out["attachment"] = {a.id: attachment_data(a) for a in attachments if visible(a.incident_id)}
     out["reporter"] = {r.id: reporter_data(r) for r in _by_ids(session, Reporter, ids.get("reporter", []))}
     out["category"] = {c.id: category_data(c) for c in _by_ids(session, Category, ids.get("category", []))}
+    # Known errors are everyone's: no visibility check.
+    out["knowledge"] = {k.id: knowledge_data(k) for k in _by_ids(session, KnowledgeEntry, ids.get("knowledge", []))}
     out["group"] = groups_data(session, _by_ids(session, Group, ids.get("group", [])))
     out["user"] = users_data(session, _by_ids(session, User, ids.get("user", [])))
     out["conflict"] = {

@@ -45,6 +45,7 @@ def add_parsers(commands: argparse._SubParsersAction, number_help: str) -> None:
     workaround.add_argument("text", nargs="?", help="the workaround; '-' reads standard input; omit with --publish")
     workaround.add_argument("--publish", action="store_true", help="tell the reporter: a visible communication note")
     workaround.add_argument("--clear", action="store_true", help="remove the workaround")
+    workaround.add_argument("--keep", metavar="SYMPTOM", help="also keep it as a known error for this symptom")
     _json_flag(workaround)
     workaround.set_defaults(handler=cmd_workaround)
 
@@ -73,6 +74,25 @@ def add_parsers(commands: argparse._SubParsersAction, number_help: str) -> None:
     )
     _json_flag(timeline)
     timeline.set_defaults(handler=cmd_timeline)
+
+    similar = commands.add_parser("similar", help="open and recent incidents like this one, with their workarounds")
+    similar.add_argument("number", help=number_help)
+    similar.add_argument("--limit", type=int, default=8)
+    _json_flag(similar)
+    similar.set_defaults(handler=cmd_similar)
+
+    link = commands.add_parser("link", help="link an incident to a parent (major) incident, or as its duplicate")
+    link.add_argument("number", help=number_help)
+    link.add_argument("--to", required=True, metavar="NUMBER", help="the parent or original incident")
+    link.add_argument("--duplicate", action="store_true", help="this one is a duplicate of it")
+    _json_flag(link)
+    link.set_defaults(handler=cmd_link)
+
+    known = commands.add_parser("known", help="search the known errors (saved workarounds)")
+    known.add_argument("text", nargs="?", help="words of the symptom")
+    known.add_argument("--category", help='a category path, e.g. "Network > VPN"')
+    _json_flag(known)
+    known.set_defaults(handler=cmd_known)
 
     codes = commands.add_parser("resolution-codes", help="the resolution codes and root cause categories")
     _json_flag(codes)
@@ -133,6 +153,8 @@ def cmd_workaround(context: AppContext, args: argparse.Namespace) -> int:
     if args.clear and (text or args.publish):
         raise ValidationError("--clear takes neither a text nor --publish.")
     worklog = context.workflow.worklog
+    if args.keep is not None and args.clear:
+        raise ValidationError("--clear cannot keep a known error.")
     if args.publish:
         after = worklog.publish_workaround(detail.id, text).value
         message = f"Published the workaround of {after.display_number} to its reporter."
@@ -141,6 +163,14 @@ def cmd_workaround(context: AppContext, args: argparse.Namespace) -> int:
         message = f"{'Cleared' if args.clear else 'Saved'} the workaround of {after.display_number}."
     else:
         raise ValidationError("Give the workaround text, --publish or --clear.")
+    if args.keep is not None:
+        context.workflow.knowledge.save(
+            symptom=args.keep,
+            workaround=after.workaround or "",
+            category_id=after.category_id,
+            source_incident_id=after.id,
+        )
+        message += " Kept as a known error."
     _print(args, after, message)
     return 0
 
@@ -207,6 +237,68 @@ def cmd_timeline(context: AppContext, args: argparse.Namespace) -> int:
         print(f"{entry.at.astimezone():%Y-%m-%d %H:%M}  {entry.kind.value:<13} {entry.title}{who}")
         if entry.body:
             print("    " + entry.body.replace("\n", "\n    "))
+    return 0
+
+
+def cmd_similar(context: AppContext, args: argparse.Namespace) -> int:
+    detail = context.incidents.get_by_number(args.number)
+    found = context.workflow.similar.similar_to(detail.id, limit=args.limit)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": str(s.id),
+                    "number": s.display_number,
+                    "title": s.title,
+                    "status": s.status.value,
+                    "category": s.category_path,
+                    "same_category": s.same_category,
+                    "workaround": s.workaround,
+                }
+                for s in found
+            ]
+        )
+        return 0
+    if not found:
+        print(f"Nothing open or recent looks like {detail.display_number}.")
+    for s in found:
+        flag = "*" if s.same_category else " "
+        print(f"{flag} {s.display_number}  {s.status.label:<11} {s.title}")
+        if s.workaround:
+            print(f"    workaround: {s.workaround}")
+    return 0
+
+
+def cmd_link(context: AppContext, args: argparse.Namespace) -> int:
+    detail = context.incidents.get_by_number(args.number)
+    parent = context.incidents.get_by_number(args.to)
+    after = context.workflow.similar.link(detail.id, parent.id, duplicate=args.duplicate).value
+    how = "a duplicate of" if args.duplicate else "under"
+    _print(args, after, f"{after.display_number} is now {how} {parent.display_number}.")
+    return 0
+
+
+def cmd_known(context: AppContext, args: argparse.Namespace) -> int:
+    category_id = context.categories.resolve_path(args.category).id if args.category else None
+    found = context.workflow.knowledge.search(args.text, category_id=category_id, limit=20)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": str(k.id),
+                    "category": k.category_path,
+                    "symptom": k.symptom,
+                    "workaround": k.workaround,
+                    "source_incident_id": str(k.source_incident_id) if k.source_incident_id else None,
+                }
+                for k in found
+            ]
+        )
+        return 0
+    if not found:
+        print("No known error matches.")
+    for k in found:
+        print(f"{k.symptom}  [{k.category_path or 'no category'}]\n    {k.workaround}")
     return 0
 
 

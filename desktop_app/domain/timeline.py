@@ -11,8 +11,27 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from desktop_app.domain.dtos import IncidentDetail
+from desktop_app.domain.ids import format_number
+
 STATUS_FIELDS = frozenset({"status", "hold_reason"})
 ASSIGNMENT_FIELDS = frozenset({"group", "assignee", "group_id", "assignee_id"})
+# Ids mean nothing to a reader; the detail's fields show the readable value.
+ID_FIELDS = frozenset({"category_id", "reporter_id", "parent_id"})
+FIELD_LABELS = {
+    "status": "Status",
+    "hold_reason": "On-hold reason",
+    "assignee": "Assignee",
+    "group": "Group",
+    "category_id": "Category",
+    "reporter_id": "Reporter",
+    "parent_id": "Parent incident",
+    "priority": "Priority",
+    "priority_override_reason": "Priority override",
+    "impact": "Impact",
+    "urgency": "Urgency",
+    "resolution_steps": "Resolution notes",
+}
 
 
 class TimelineKind(StrEnum):
@@ -72,12 +91,29 @@ def audit_entry(
         kind = TimelineKind.ASSIGNMENT
     else:
         kind = TimelineKind.FIELD
-    label = field.replace("_id", "").replace("_", " ")
+    label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
     if field == "created":
-        return TimelineEntry(at, TimelineKind.STATUS, "Logged", None, actor, f"a{event_id}")
-    title = f"{label}: {_short(old) or '∅'} → {_short(new) or '∅'}"
+        number = format_number(int(new)) if new and new.isdigit() else "a pending number"
+        return TimelineEntry(at, TimelineKind.STATUS, f"Logged as {number}", None, actor, f"a{event_id}")
+    if field in ID_FIELDS:
+        return TimelineEntry(at, kind, f"{label} changed", None, actor, f"a{event_id}")
+    title = f"{label}: {_short(old)} → {_short(new)}"
     body = new if new is not None and len(new) > 60 else None
     return TimelineEntry(at, kind, title, body, actor, f"a{event_id}")
+
+
+def timeline_for(detail: IncidentDetail, extra: Iterable[TimelineEntry] = ()) -> list[TimelineEntry]:
+    """The detail's own notes and history (plus, e.g., attachments), newest first: no database needed."""
+    entries = [
+        note_entry(
+            n.id, n.kind.value, n.body, n.author_name, n.created_at, n.time_spent_minutes, n.visibility, n.details
+        )
+        for n in detail.notes
+    ]
+    entries += [
+        audit_entry(e.id, e.field, e.old_value, e.new_value, e.actor_name, e.device_time) for e in detail.history
+    ]
+    return build_timeline([*entries, *extra])
 
 
 def build_timeline(
@@ -94,8 +130,9 @@ def format_minutes(minutes: int) -> str:
     return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
 
 
-def _short(value: str | None) -> str | None:
-    if value is None:
-        return None
+def _short(value: str | None) -> str:
+    if value is None or value == "":
+        return "–"
     value = value.replace("_", " ") if len(value) < 30 else value
+    value = " ".join(value.split())
     return value if len(value) <= 60 else value[:57].rstrip() + "…"

@@ -23,12 +23,15 @@ from desktop_app.models import AuditEvent, Incident, IncidentShadow, Note, Outbo
 from desktop_app.sync.attachment_apply import apply_attachments
 from desktop_app.sync.directory_apply import DirectoryApplier
 from desktop_app.sync.dtos import OutboxState
+from desktop_app.sync.knowledge_apply import upsert_knowledge
 from desktop_app.sync.overlay import clear_number_collisions, pending_touches
 from desktop_app.sync.wire import REQUIRED_INCIDENT_FIELDS, column_value, incident_columns, require_uuid
 from sync_protocol.schemas import Change
 
 # Parents before children: a note needs its incident, an incident its directory rows.
-ENTITY_ORDER = ("user", "group", "category", "reporter", "incident", "note", "audit", "attachment", "conflict")
+ENTITY_ORDER = (
+    "user", "group", "category", "reporter", "incident", "note", "audit", "attachment", "knowledge", "conflict"
+)  # fmt: skip
 
 
 class ChangeApplier(DirectoryApplier):
@@ -70,6 +73,7 @@ class ChangeApplier(DirectoryApplier):
             "category": self.upsert_category,
             "reporter": self.upsert_reporter,
             "conflict": self.upsert_conflict,
+            "knowledge": lambda data: upsert_knowledge(self, data),
         }[entity]
         for change in changes:
             if change.op == "delete":

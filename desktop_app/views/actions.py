@@ -55,6 +55,14 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("change_status", "Change &status…", "Ctrl+Shift+S", "Move the incident through its workflow", "status"),
     ActionSpec("add_note", "Add &note", "Ctrl+Shift+N", "Write a worklog or investigation note", "note"),
     ActionSpec("copy_number", "&Copy number", "Ctrl+Shift+C", "Copy the incident number to read it back", "copy"),
+    # Working an incident (views/work/work_ui.py).
+    ActionSpec("take_it", "&Take it", "Ctrl+Shift+T", "Assign the incident to yourself, in its group"),
+    ActionSpec("escalate", "&Escalate…", "Ctrl+Shift+X", "Escalate to another group or a supervisor, with a reason"),
+    ActionSpec("workaround", "&Workaround…", "Ctrl+Shift+W", "Record or publish a workaround; keep it as known"),
+    ActionSpec("resolve", "&Resolve…", "Ctrl+Shift+R", "Resolve with a resolution code and notes"),
+    ActionSpec("close_incident", "C&lose…", "Ctrl+Shift+L", "Close with the root cause, steps and reporter told"),
+    ActionSpec("reopen", "Re&open…", "Ctrl+Shift+P", "Send a resolved or closed incident back to work"),
+    ActionSpec("similar", "Si&milar incidents…", "Ctrl+Shift+M", "Similar incidents, their workarounds, known errors"),
     ActionSpec(
         "capture_region", "Capture &region…", "Ctrl+Alt+R", "Screenshot of a part of the screen, to annotate and attach"
     ),
@@ -65,6 +73,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("refresh", "&Refresh", "F5", "Reload the queue", "refresh", "View"),
     ActionSpec("focus_queue", "Focus &queue", "Ctrl+1", "Move the keyboard focus to the queue", None, "View"),
     ActionSpec("focus_detail", "Focus &detail", "Ctrl+2", "Move the keyboard focus to the incident", None, "View"),
+    # The queue (views/queue_navigation.py, views/command_palette.py, views/bulk_ui.py).
+    ActionSpec("command_palette", "Command &palette…", "Ctrl+K", "Run any action or open any view by name", None, "View"),
+    ActionSpec("search_queue", "Searc&h the queue", "/", 'Words, "a phrase", print*, status:open reporter:smith', None, "View"),
+    ActionSpec("save_view", "Sa&ve view…", "Ctrl+Alt+V", "Save the current filters and search as a view", None, "View"),
+    ActionSpec("add_category", "Add cate&gory…", "Ctrl+Alt+C", "Add a category (and its parents) to the tree", None, "View"),
+    ActionSpec("bulk_change", "&Bulk change…", "Ctrl+Alt+B", "Change or add a note to every selected incident at once"),
+    ActionSpec("undo_bulk", "&Undo bulk change", "Ctrl+Alt+Z", "Put back what the last bulk change changed"),
     ActionSpec("sync_now", "Sync &now", "F9", "Send your changes and fetch the team's now", "refresh", "Sync"),
     ActionSpec(
         "sign_in", "Sign &in…", "Ctrl+Shift+I", "Sign in to the help-desk server to sync with your team", None, "Sync"

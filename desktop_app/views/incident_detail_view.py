@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -26,10 +24,13 @@ from desktop_app.domain.closure_rules import RESOLUTION_CODES
 from desktop_app.domain.dtos import IncidentDetail
 from desktop_app.domain.enums import IMPACT_LABELS, URGENCY_LABELS, NoteKind, Status
 from desktop_app.domain.status_machine import is_read_only
+from desktop_app.domain.timeline import timeline_for
 from desktop_app.views.attachments.attachment_strip import AttachmentStrip
 from desktop_app.views.sla.sla_panel import SlaPanel
 from desktop_app.views.widgets.error_banner import ErrorBanner
 from desktop_app.views.widgets.priority_badge import PriorityBadge
+from desktop_app.views.work.timeline_view import TimelineView
+from desktop_app.views.work.work_bar import WorkBar, WorklogOptions
 
 # Status chips: light backgrounds with dark text, readable at a glance.
 STATUS_COLOURS = {
@@ -42,63 +43,17 @@ STATUS_COLOURS = {
     Status.CANCELED: ("#eceff1", "#5f6b70"),
 }
 NOTE_KINDS = (NoteKind.WORKLOG, NoteKind.INVESTIGATION, NoteKind.COMMUNICATION, NoteKind.WORKAROUND)
-FIELD_LABELS = {
-    "created": "Logged",
-    "status": "Status",
-    "hold_reason": "On-hold reason",
-    "assignee": "Assignee",
-    "group": "Group",
-    "category_id": "Category",
-    "priority": "Priority",
-    "priority_override_reason": "Priority override",
-    "impact": "Impact",
-    "urgency": "Urgency",
-}
 
 
 def when(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "–"
 
 
-def _plain(value: str | None) -> str:
-    return value.replace("_", " ") if value else "–"
-
-
-def timeline_html(detail: IncidentDetail) -> str:
-    """Notes and field changes, oldest first, in one readable list."""
-    entries: list[tuple[datetime, str]] = []
-    for note in detail.notes:
-        body = html.escape(note.body).replace("\n", "<br>")
-        entries.append(
-            (
-                note.created_at,
-                f"<p><b>{note.kind.label}</b> · {html.escape(note.author_name or 'unknown')} · "
-                f"<span style='color:#607d8b'>{when(note.created_at)}</span><br>{body}</p>",
-            )
-        )
-    for event in detail.history:
-        if event.field in ("category_id", "reporter_id"):
-            continue  # the readable value is shown by the detail fields; ids would mean nothing here
-        label = FIELD_LABELS.get(event.field, event.field.replace("_", " ").capitalize())
-        if event.field == "created":
-            text = f"Logged as {detail.display_number}"
-        else:
-            text = f"{label}: {html.escape(_plain(event.old_value))} → <b>{html.escape(_plain(event.new_value))}</b>"
-        entries.append(
-            (
-                event.device_time,
-                f"<p style='color:#37474f'>{text} · {html.escape(event.actor_name or 'unknown')} · "
-                f"<span style='color:#607d8b'>{when(event.device_time)}</span></p>",
-            )
-        )
-    entries.sort(key=lambda pair: pair[0])
-    return "".join(text for _, text in entries) or "<p style='color:#607d8b'>Nothing yet.</p>"
-
-
 class IncidentDetailView(QWidget):
     assign_requested = Signal()
     status_change_requested = Signal()
     note_submitted = Signal(str, object)  # body, NoteKind
+    incident_shown = Signal(object)  # IncidentDetail | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,6 +96,7 @@ class IncidentDetailView(QWidget):
         actions.addWidget(self.assign_button)
         actions.addWidget(self.status_button)
         actions.addStretch(1)
+        self.work_bar = WorkBar()
 
         self.fields: dict[str, QLabel] = {}
         form = self._form = QFormLayout()
@@ -168,8 +124,7 @@ class IncidentDetailView(QWidget):
         self.description.setWordWrap(True)
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.description.setStyleSheet("background: #f5f7f8; border: 1px solid #dde3e6; padding: 8px;")
-        self.timeline = QTextBrowser(objectName="detailTimeline")
-        self.timeline.setMinimumHeight(160)
+        self.timeline = TimelineView()
 
         self.note_kind = QComboBox(objectName="noteKind")
         for kind in NOTE_KINDS:
@@ -183,6 +138,7 @@ class IncidentDetailView(QWidget):
         composer = QHBoxLayout()
         composer.addWidget(self.note_kind)
         composer.addWidget(self.note_text, 1)
+        self.worklog_options = WorklogOptions()
         composer.addWidget(self.note_button)
 
         body = QWidget()
@@ -190,6 +146,7 @@ class IncidentDetailView(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.title)
         layout.addLayout(actions)
+        layout.addWidget(self.work_bar)
         self.sla = SlaPanel()
         layout.addWidget(self.sla)
         layout.addLayout(form)
@@ -201,6 +158,7 @@ class IncidentDetailView(QWidget):
         layout.addWidget(self._section("Activity"))
         layout.addWidget(self.timeline, 1)
         layout.addLayout(composer)
+        layout.addWidget(self.worklog_options)
         layout.addWidget(self.note_error)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -231,8 +189,10 @@ class IncidentDetailView(QWidget):
         self.sla.show_incident(detail.id if detail else None)
         read_only = detail is not None and is_read_only(detail.status)
         self.attachments.show_incident(detail.id if detail else None, read_only)
+        self.work_bar.show_incident(detail)
         if detail is None:
             self.stack.setCurrentIndex(0)
+            self.incident_shown.emit(None)
             return
         self.stack.setCurrentIndex(1)
         self.number.setText(detail.display_number + ("  · DRILL" if detail.is_drill else ""))
@@ -265,8 +225,7 @@ class IncidentDetailView(QWidget):
         resolution = " · ".join(p for p in (code, detail.resolution_steps) if p)
         self._set("resolution", resolution or "–")
         self.description.setText(detail.description)
-        self.timeline.setHtml(timeline_html(detail))
-        self.timeline.verticalScrollBar().setValue(self.timeline.verticalScrollBar().maximum())
+        self.timeline.show_entries(timeline_for(detail))
         read_only = is_read_only(detail.status)
         self.assign_button.setEnabled(not read_only)
         for widget in (self.note_text, self.note_button, self.note_kind):
@@ -277,6 +236,8 @@ class IncidentDetailView(QWidget):
         if not keep_draft:
             self.note_text.clear()
             self.note_error.clear()
+        self.worklog_options.setEnabled(not read_only)
+        self.incident_shown.emit(detail)
 
     def _set(self, key: str, text: str) -> None:
         self.fields[key].setText(text)
@@ -296,6 +257,7 @@ class IncidentDetailView(QWidget):
     def note_saved(self) -> None:
         self.note_text.clear()
         self.note_error.clear()
+        self.worklog_options.reset()
 
     def note_failed(self, message: str) -> None:
         self.note_error.show_message(message)

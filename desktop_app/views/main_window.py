@@ -24,6 +24,7 @@ from desktop_app.views.queue_view import QueueView
 from desktop_app.views.resources import icon
 from desktop_app.views.sla.sla_notifier import install_sla_ui
 from desktop_app.views.tasks import TaskRunner
+from desktop_app.views.work.work_ui import install_work_ui, submit_worklog
 
 if TYPE_CHECKING:
     from desktop_app.context import AppContext
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
             install_sla_ui(self, context)
             self._install_mail(context)
             self.detail.attachments.bind(context.attachments, runner, bus)
+            install_work_ui(self, context)
 
     def _build_menus(self) -> None:
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENU_ORDER}
@@ -170,6 +172,7 @@ class MainWindow(QMainWindow):
         install_sla_ui(self, context)
         self._install_mail(context)
         self.detail.attachments.bind(context.attachments, self.runner, self.bus)
+        install_work_ui(self, context)
         waiting, self._run_when_ready = self._run_when_ready, []
         self.statusBar().clearMessage()
         for run in waiting:
@@ -328,10 +331,7 @@ class MainWindow(QMainWindow):
             self._apply_result(result)
 
         self.runner.run_db(
-            self.context.incidents.add_note,
-            detail.id,
-            body,
-            kind,
+            submit_worklog(self, detail, body, kind),
             on_done=saved,
             on_error=lambda exc: self.detail.note_failed(error_text(exc)),
         )

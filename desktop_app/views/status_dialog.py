@@ -125,7 +125,7 @@ class StatusDialog(QDialog):
             self.gaps.hide()
             return
         problems = closure_gaps(ClosureFacts(**self._documentation()))
-        self.gaps.setText("Still needed to close: " + "; ".join(p.message for p in problems) if problems else "")
+        self.gaps.setText("Still needed to close:\n" + "\n".join(f"• {p.message}" for p in problems))
         self.gaps.setVisible(bool(problems))
 
     def _documentation(self) -> dict[str, object]:

@@ -102,7 +102,7 @@ def test_timeline_newest_first_and_filtered(cli, incident):
     kinds = [entry["kind"] for entry in everything.json()]
     assert kinds[0] == "status"
     assert "note" in kinds
-    assert [entry["title"] for entry in statuses.json()][-1] == "Logged"
+    assert [entry["title"] for entry in statuses.json()][-1] == "Logged as INC-000001"
     assert {entry["kind"] for entry in statuses.json()} == {"status"}
 
 
@@ -111,3 +111,19 @@ def test_resolution_codes_are_listed(cli):
 
     assert "workaround_provided" in result.json()["resolution_codes"]
     assert "hardware" in result.json()["root_cause_categories"]
+
+
+def test_similar_link_and_known_errors(cli, incident):
+    cli("create", "--title", "VPN drops on the train", "--description", "The VPN drops on mobile data")
+    cli("create", "--title", "Printer jams", "--description", "Paper jam on floor 3")
+    kept = cli("workaround", incident, "Use the web VPN portal", "--keep", "VPN drops every hour")
+    similar = cli("similar", incident, "--json")
+    linked = cli("link", "INC-000002", "--to", incident, "--duplicate", "--json")
+    known = cli("known", "my vpn drops", "--json")
+    nothing = cli("known", "keyboard")
+
+    assert "Kept as a known error" in kept.out
+    assert [s["number"] for s in similar.json()] == ["INC-000002"]
+    assert linked.json()["notes"][-1]["body"] == "Duplicate of INC-000001: VPN drops"
+    assert [k["workaround"] for k in known.json()] == ["Use the web VPN portal"]
+    assert "No known error matches" in nothing.out

@@ -181,3 +181,27 @@ def test_worklog_minutes_and_audience_travel_and_are_checked(server):
     assert "Visibility must be internal or visible" in bad_audience["reason"]
     [note] = [c["data"] for c in tech.pull_all()[0] if c["entity"] == "note"]
     assert (note["time_spent_minutes"], note["visibility"]) == (40, "visible")
+
+
+def test_a_known_error_reaches_every_user_and_a_replay_adds_nothing(server):
+    agent = server.user_client("agent", groups=["Service Desk"])
+    other = server.user_client("technician", groups=["Network"])
+    incident_id, _ = agent.create_incident()
+    entry_id = uuid.uuid4()
+    payload = {
+        "category_id": None,
+        "symptom": "VPN drops",
+        "workaround": "Web portal",
+        "source_incident_id": incident_id,
+    }
+
+    first = agent.push_one("save_knowledge", entry_id, payload)
+    again = agent.push_one("save_knowledge", entry_id, payload)
+    blank = agent.push_one("save_knowledge", uuid.uuid4(), payload | {"symptom": " "})
+
+    assert (first["outcome"], again["outcome"]) == ("applied", "applied")
+    assert (blank["outcome"], blank["code"]) == ("rejected", "validation_error")
+    pulled = [c["data"] for c in other.pull_all()[0] if c["entity"] == "knowledge"]
+    assert [(k["id"], k["symptom"], k["workaround"]) for k in pulled] == [(str(entry_id), "VPN drops", "Web portal")]
+    page = other.get("/sync/bootstrap").json()
+    assert [e["entity_id"] for e in page["entities"] if e["entity"] == "knowledge"] == [str(entry_id)]

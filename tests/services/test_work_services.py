@@ -258,15 +258,19 @@ def test_timeline_mixes_everything_newest_first_and_filters(
 
     timeline = context.workflow.timeline.timeline(incident.id)
     kinds = [entry.kind for entry in timeline]
-    assert timeline[0].title == "workaround: ∅ → Use the guest Wi-Fi"
+    assert timeline[0].title == "Workaround: – → Use the guest Wi-Fi"
     assert kinds[0] == TimelineKind.FIELD
     assert {TimelineKind.ESCALATION, TimelineKind.ASSIGNMENT, TimelineKind.NOTE} <= set(kinds)
     assert [e.at for e in timeline] == sorted((e.at for e in timeline), reverse=True)
-    assert (kinds[-1], timeline[-1].title) == (TimelineKind.STATUS, "Logged")
+    assert (kinds[-1], timeline[-1].title) == (TimelineKind.STATUS, f"Logged as {incident.display_number}")
     note = next(e for e in timeline if e.kind == TimelineKind.NOTE)
     assert note.title == "Worklog · 1 h 15 min · internal"
     only = context.workflow.timeline.timeline(incident.id, kinds=[TimelineKind.STATUS])
-    assert [e.title for e in only] == ["hold reason: ∅ → awaiting vendor", "status: new → on hold", "Logged"]
+    assert [e.title for e in only] == [
+        "On-hold reason: – → awaiting vendor",
+        "Status: new → on hold",
+        f"Logged as {incident.display_number}",
+    ]
 
 
 def test_timeline_has_a_seam_for_attachments(

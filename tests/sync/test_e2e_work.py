@@ -76,6 +76,9 @@ def test_the_whole_work_of_an_incident_reaches_the_other_client(server, client) 
     assert escalation.details["reason"] == "Needs a new fuser: approval"
 
     bob.context.workflow.worklog.publish_workaround(logged.id, "Print single-sided")
+    bob.context.workflow.knowledge.save(
+        symptom="Printer jams on duplex", workaround="Print single-sided", source_incident_id=logged.id
+    )
     bob.context.incidents.change_status(
         logged.id, Status.RESOLVED, resolution_code="hardware_replaced", resolution_steps="New fuser"
     )

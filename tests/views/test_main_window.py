@@ -365,7 +365,7 @@ def test_add_a_note_with_ctrl_enter(
     assert not window.detail.note_error.isVisible()
     timeline = window.detail.timeline.toPlainText()
     assert "Called back: the VPN client was two versions old" in timeline
-    assert "Worklog · Terry Tester" in timeline
+    assert "Worklog · internal · Terry Tester" in timeline
     notes = context.incidents.get(vpn.id).notes
     assert [n.body for n in notes] == ["Called back: the VPN client was two versions old"]
 

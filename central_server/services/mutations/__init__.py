@@ -16,6 +16,7 @@ from central_server.services.mutations.directory import (
 from central_server.services.mutations.escalate import escalate
 from central_server.services.mutations.incident_create import create_incident
 from central_server.services.mutations.incident_update import update_fields
+from central_server.services.mutations.knowledge import save_knowledge
 from central_server.services.mutations.incident_workflow import add_note, change_status, reassign
 from central_server.services.mutations.scope import Applied, MutationScope
 
@@ -26,6 +27,7 @@ APPLIERS: dict[str, Callable[[MutationScope], Applied]] = {
     "reassign": reassign,
     "add_note": add_note,
     "escalate": escalate,
+    "save_knowledge": save_knowledge,
     "attach_file": attach_file,
     "remove_attachment": remove_attachment,
     "create_reporter": create_reporter,
