@@ -11,6 +11,7 @@ from desktop_app.db.engine import create_sqlite_engine, make_session_factory
 from desktop_app.db.migrate import migrate
 from desktop_app.domain.clock import Clock, utc_now
 from desktop_app.domain.ids import IdFactory, new_id
+from desktop_app.mail.smtp_account import settings_smtp_account
 from desktop_app.paths import AppPaths, resolve_paths
 from desktop_app.capture.blob_store import BlobStore, blob_root
 from desktop_app.capture.rules import attachment_policy
@@ -18,6 +19,7 @@ from desktop_app.capture.thumbnails import ThumbnailCache, thumbnail_root
 from desktop_app.services.attachment_service import AttachmentService
 from desktop_app.services.bootstrap_service import BootstrapService
 from desktop_app.services.category_service import CategoryService
+from desktop_app.services.communication_service import CommunicationService
 from desktop_app.services.directory_service import DirectoryService
 from desktop_app.services.incident_service import IncidentService
 from desktop_app.services.mail_import_service import MailImportService, mail_options
@@ -50,6 +52,7 @@ class AppContext:
     sla: SlaService = field(init=False)
     mail: MailImportService = field(init=False)
     workflow: WorkflowServices = field(init=False)
+    communication: CommunicationService = field(init=False)
 
     def close(self) -> None:
         self.sync.close()
@@ -98,6 +101,7 @@ def open_context(
     )
     context.sla = SlaService(env, context.incidents)
     context.workflow = WorkflowServices.build(env, context.incidents)
+    context.communication = CommunicationService(env, context.sla, lambda: settings_smtp_account(context.settings))
     if initialise and context.bootstrap.needs_initialise():
         context.bootstrap.initialise()
     return context

@@ -27,6 +27,13 @@ class Settings:
     mail_reopen_resolved: bool = True
     mail_watch_folder: str = ""
     attachment_max_mb: int = 25
+    # Replies to reporters: this client's SMTP server ("" = none: open the mail client instead); the
+    # password is in the OS keyring (desktop_app/mail/smtp_account.py), never here.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_sender: str = ""
 
     def matrix(self) -> PriorityMatrix:
         return PriorityMatrix.from_rows(self.priority_matrix)

@@ -2,6 +2,7 @@
 
 from desktop_app.models.attachment import Attachment
 from desktop_app.models.base import Base
+from desktop_app.models.communication import OutgoingMessage, ResponseTemplate
 from desktop_app.models.directory import Agent, Category, Group, Reporter, group_members
 from desktop_app.models.incident import AuditEvent, Incident, Note
 from desktop_app.models.knowledge import KnowledgeEntry
@@ -27,8 +28,10 @@ __all__ = [
     "Note",
     "NumberBlock",
     "OutboxEntry",
+    "OutgoingMessage",
     "QuarantinedMail",
     "Reporter",
+    "ResponseTemplate",
     "SlaAlert",
     "SlaCalendar",
     "SlaHoliday",

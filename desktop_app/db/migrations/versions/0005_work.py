@@ -11,7 +11,7 @@ Create Date: 2026-11-26 17:50:00
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,9 +25,11 @@ depends_on = None
 def upgrade() -> None:
     _create_work_tables()
     _create_sla_tables()
+    _create_template_tables()
 
 
 def downgrade() -> None:
+    _drop_template_tables()
     _drop_sla_tables()
     _drop_work_tables()
 
@@ -233,3 +235,76 @@ def _seed_sla(calendars: sa.Table, holidays: sa.Table, targets: sa.Table, settin
 def _drop_sla_tables() -> None:
     for table in ("sla_alerts", "sla_settings", "sla_targets", "sla_holidays", "sla_calendars"):
         op.drop_table(table)
+
+
+# --- canned responses and outgoing messages (issue 7, the communication part) ----------------------------
+
+TEMPLATE_NAMESPACE = uuid.UUID("0190a000-0000-7000-8000-00000000c0de")
+
+
+def _create_template_tables() -> None:
+    from desktop_app.domain.canned_responses import SEED_TEMPLATES
+
+    templates = op.create_table(
+        "response_templates",
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("category_id", sa.Uuid(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["category_id"],
+            ["categories.id"],
+            name=op.f("fk_response_templates_category_id_categories"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_response_templates")),
+        sa.UniqueConstraint("name", name=op.f("uq_response_templates_name")),
+    )
+    op.create_table(
+        "outgoing_messages",
+        sa.Column("incident_id", sa.Uuid(), nullable=False),
+        sa.Column("note_id", sa.Uuid(), nullable=True),
+        sa.Column("route", sa.String(length=10), nullable=False),
+        sa.Column("to_address", sa.String(length=254), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("template_name", sa.String(length=80), nullable=True),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.String(length=500), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_outgoing_messages_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outgoing_messages")),
+    )
+    with op.batch_alter_table("outgoing_messages", schema=None) as batch_op:
+        batch_op.create_index("ix_outgoing_messages_state", ["state"], unique=False)
+        batch_op.create_index("ix_outgoing_messages_incident", ["incident_id", "created_at"], unique=False)
+    seeded_at = datetime(2026, 11, 26)
+    op.bulk_insert(
+        templates,
+        [
+            {
+                "id": uuid.uuid5(TEMPLATE_NAMESPACE, seed.name),
+                "name": seed.name,
+                "subject": seed.subject,
+                "body": seed.body,
+                "category_id": None,
+                "updated_at": seeded_at,
+            }
+            for seed in SEED_TEMPLATES
+        ],
+    )
+
+
+def _drop_template_tables() -> None:
+    op.drop_table("outgoing_messages")
+    op.drop_table("response_templates")
