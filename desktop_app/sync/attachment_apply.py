@@ -43,7 +43,7 @@ def apply_attachments(applier: ChangeApplier, changes: list[Change]) -> None:
         values = {
             "incident_id": incident_id,
             "sha256": str(data.get("sha256") or ""),
-            "display_name": str(data.get("display_name") or "attachment")[:255],
+            "display_name": safe_display_name(data.get("display_name")),
             "mime_type": str(data.get("mime_type") or "application/octet-stream")[:100],
             "size": int(data.get("size") or 0),
             "caption": data.get("caption"),
@@ -67,6 +67,13 @@ def apply_attachments(applier: ChangeApplier, changes: list[Change]) -> None:
     doomed = [key for key in gone if key not in keep]
     for start in range(0, len(doomed), _CHUNK):
         session.execute(delete(Attachment).where(Attachment.id.in_(doomed[start : start + _CHUNK])))
+
+
+def safe_display_name(raw: object) -> str:
+    """The name as a file name of its own: it becomes one on "save as" and "open", whoever sent it."""
+    text = "".join("_" if ch in "/\\" or ord(ch) < 32 or ord(ch) == 127 else ch for ch in str(raw or ""))
+    text = text.strip()[:255]
+    return "attachment" if text in ("", ".", "..") else text
 
 
 def settle_attachment_result(session: Session, entry: OutboxEntry, result: MutationResult) -> None:

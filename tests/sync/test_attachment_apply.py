@@ -94,3 +94,12 @@ def test_a_refused_attach_file_takes_the_local_row_away(connected: AppContext) -
     answer(connected, outcome="rejected", code="validation_error", reason="read-only")
     assert _row(connected, refused.id) is None
     assert connected.attachments.blobs.has(refused.sha256)  # the bytes stay: a resend may need them
+
+
+def test_a_name_from_the_server_cannot_reach_outside_a_folder(connected: AppContext) -> None:
+    incident = make_incident(connected)
+    answer(connected)
+    names = ("../../.bashrc", "C:\\Windows\\evil.png", "tab\there.png", "..")
+    pull(connected, *(change("attachment", _server_attachment(incident.id, display_name=name)) for name in names))
+    stored = sorted(info.display_name for info in connected.attachments.list_for(incident.id))
+    assert stored == [".._.._.bashrc", "C:_Windows_evil.png", "attachment", "tab_here.png"]
