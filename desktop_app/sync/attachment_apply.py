@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.models import Attachment, Incident, OutboxEntry
+from desktop_app.sync.blobs import SHA256
 from desktop_app.sync.dtos import OutboxState
 from desktop_app.sync.wire import column_value, require_uuid
 from sync_protocol.schemas import Change, MutationResult
@@ -40,6 +41,9 @@ def apply_attachments(applier: ChangeApplier, changes: list[Change]) -> None:
         incident_id = require_uuid(data, "incident_id")
         if incident_id not in present:
             continue  # attachments follow their incident; this user does not have it
+        if not SHA256.fullmatch(str(data.get("sha256") or "")):
+            applier.warn(f"The server sent attachment {attachment_id} without a valid file hash; it is not shown.")
+            continue
         values = {
             "incident_id": incident_id,
             "sha256": str(data.get("sha256") or ""),

@@ -64,10 +64,17 @@ def test_a_pulled_attachment_is_stored_with_a_placeholder_creator_and_no_outbox_
     assert _row(connected, uuid.UUID(data["id"])) is None
 
 
-def test_attachments_of_an_incident_this_client_does_not_hold_are_skipped(connected: AppContext) -> None:
-    data = _server_attachment(new_id())
-    pull(connected, change("attachment", data))
-    assert _row(connected, uuid.UUID(data["id"])) is None
+def test_attachments_of_an_incident_this_client_does_not_hold_or_without_a_hash_are_skipped(
+    connected: AppContext,
+) -> None:
+    elsewhere = _server_attachment(new_id())
+    incident = make_incident(connected)
+    answer(connected)
+    broken = _server_attachment(incident.id, sha256="../../etc/passwd")
+    warnings = pull(connected, change("attachment", elsewhere), change("attachment", broken))
+    assert _row(connected, uuid.UUID(elsewhere["id"])) is None
+    assert _row(connected, uuid.UUID(broken["id"])) is None
+    assert any("without a valid file hash" in warning for warning in warnings)
 
 
 def test_pending_local_attachment_work_outlives_the_servers_word_until_answered(connected: AppContext) -> None:
