@@ -12,6 +12,7 @@ from central_server.api import auth, blobs, health, info, sync
 from central_server.api.errors import install_error_handlers
 from central_server.context import ServerContext, open_server
 from central_server.domain.clock import Clock, utc_now
+from central_server.services.mail_outbox import start_mail_sender
 from central_server.settings import ServerSettings
 
 
@@ -22,7 +23,10 @@ def create_app(settings: ServerSettings, *, clock: Clock = utc_now, context: Ser
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        mail_sender = start_mail_sender(ctx)
         yield
+        if mail_sender is not None:
+            mail_sender.stop()
         if owns_context:
             ctx.close()
 

@@ -16,6 +16,7 @@ MutationName = Literal[
     "add_note",
     "escalate",
     "save_knowledge",
+    "send_message",
     "create_reporter",
     "create_category",
     "create_group",

@@ -6,6 +6,7 @@ from central_server.models.base import Base
 from central_server.models.directory import Category, IdAlias, Reporter
 from central_server.models.incident import AuditEvent, Conflict, Incident, Note
 from central_server.models.knowledge import KnowledgeEntry
+from central_server.models.mail_outbox import OutboundMail
 from central_server.models.sync_state import (
     CHANGES_COUNTER,
     NUMBERS_COUNTER,
@@ -41,6 +42,7 @@ __all__ = [
     "MutationLogEntry",
     "Note",
     "NumberBlock",
+    "OutboundMail",
     "PushResult",
     "RefreshToken",
     "Reporter",

@@ -11,6 +11,7 @@ from desktop_app.domain.enums import NoteKind
 from desktop_app.domain.errors import NotFoundError, ValidationError
 from desktop_app.domain.messages import DeliveryState, Route
 from desktop_app.mail.smtp_account import smtp_config, smtp_password, store_smtp_password
+from desktop_app.models import SyncState
 from tests.communication.conftest import use_smtp
 from tests.support.smtp_server import LocalSmtpServer, free_port
 
@@ -119,3 +120,18 @@ def test_the_smtp_password_lives_in_the_keyring(memory_keyring, context: AppCont
     assert smtp_password(config) == "s3cret"
     store_smtp_password(config, "")
     assert smtp_password(config) is None
+
+
+def test_a_client_that_syncs_hands_the_message_to_the_server(context: AppContext, reported, smtp_server):
+    use_smtp(context, smtp_server.port)  # the server's SMTP settings win over this client's
+    with context.incidents._write() as scope:
+        scope.session.merge(SyncState(id=1, server_url="http://127.0.0.1:9", username="tester"))
+    sent = context.communication.send(reported.id, "Update", "We are on it.")
+    assert sent.message.route is Route.SERVER
+    assert sent.message.state_text == "Queued by the server (sent after the next sync)"
+    entry = context.sync.outbox()[-1]
+    assert entry.name == "send_message"
+    assert entry.payload["message_id"] == str(sent.message.id)
+    assert entry.payload["to"] == "ada@example.org"
+    assert context.communication.deliver_pending() == []  # never sent from here as well
+    assert smtp_server.messages == []

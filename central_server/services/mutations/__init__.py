@@ -19,6 +19,7 @@ from central_server.services.mutations.incident_update import update_fields
 from central_server.services.mutations.knowledge import save_knowledge
 from central_server.services.mutations.incident_workflow import add_note, change_status, reassign
 from central_server.services.mutations.scope import Applied, MutationScope
+from central_server.services.mutations.send_message import send_message
 
 APPLIERS: dict[str, Callable[[MutationScope], Applied]] = {
     "create_incident": create_incident,
@@ -28,6 +29,7 @@ APPLIERS: dict[str, Callable[[MutationScope], Applied]] = {
     "add_note": add_note,
     "escalate": escalate,
     "save_knowledge": save_knowledge,
+    "send_message": send_message,
     "attach_file": attach_file,
     "remove_attachment": remove_attachment,
     "create_reporter": create_reporter,

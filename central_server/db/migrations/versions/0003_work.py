@@ -32,6 +32,7 @@ NOTE_COLUMNS = (
 
 
 def upgrade() -> None:
+    _create_mail_outbox_tables()
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         for name, kind in INCIDENT_COLUMNS:
             batch_op.add_column(sa.Column(name, kind, nullable=True))
@@ -69,6 +70,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("mail_outbox")
     op.drop_table("knowledge_entries")
     with op.batch_alter_table("notes", schema=None) as batch_op:
         for name, _kind in reversed(NOTE_COLUMNS):
@@ -76,3 +78,32 @@ def downgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         for name, _kind in reversed(INCIDENT_COLUMNS):
             batch_op.drop_column(name)
+
+
+def _create_mail_outbox_tables() -> None:
+    """Messages to reporters the server sends with its own SMTP settings (issue 7, communication)."""
+    op.create_table(
+        "mail_outbox",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("incident_id", sa.Uuid(), nullable=False),
+        sa.Column("note_id", sa.Uuid(), nullable=False),
+        sa.Column("to_address", sa.String(length=254), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.String(length=500), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name=op.f("fk_mail_outbox_incident_id_incidents"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_mail_outbox_created_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_outbox")),
+    )
+    with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_mail_outbox_state_next", ["state", "next_attempt_at"], unique=False)
