@@ -7,6 +7,7 @@ leaves the file where the real one does (the client's blob store).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,16 +48,24 @@ def test_opening_a_file_that_is_only_on_the_server_downloads_it_first(
     assert "on the server" in texts(strip)[0]
     fetched: list[tuple[str, str]] = []
 
-    def fetch(sha256: str, label: str) -> Path:
+    def fetch(sha256: str, label: str, progress: Callable[[SyncProgress], None]) -> Path:
         fetched.append((sha256, label))
+        progress(SyncProgress("download", len(data) // 2, len(data), sha256, label))
         context.attachments.blobs.put_bytes(data)
         return context.attachments.blobs.path_for(sha256)
 
     strip.opener.set_fetch(fetch)
+    told: list[str] = []
+    strip.opener.message.connect(told.append)
     with qtbot.waitSignal(strip.opener.downloaded) as downloaded:
         strip.opener.preview(info)
     qtbot.waitUntil(lambda: strip.opener.preview_dialog is not None)
     assert (fetched, downloaded.args) == ([(info.sha256, "from-the-field.png")], [info.sha256])
+    assert told == [
+        "Downloading from-the-field.png…",
+        "Downloading from-the-field.png… 50%",
+        "Downloaded from-the-field.png.",
+    ]
     assert blob.read_bytes() == data
     strip.opener.preview_dialog.close()
 

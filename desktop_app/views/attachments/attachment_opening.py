@@ -96,6 +96,10 @@ class AttachmentOpener(QObject):
             self._service.remove, info.id, on_done=on_done, on_error=lambda exc: self.message.emit(str(exc))
         )
 
+    def _downloading(self, info: AttachmentInfo, progress: Any) -> None:
+        if progress.total:
+            self.message.emit(f"Downloading {info.display_name}… {min(progress.done / progress.total, 1.0):.0%}")
+
     def _fetched(self, info: AttachmentInfo, path: Path, then: Any) -> None:
         self.message.emit(f"Downloaded {info.display_name}.")
         self.downloaded.emit(info.sha256)
@@ -113,6 +117,7 @@ class AttachmentOpener(QObject):
                     self._fetch,
                     info.sha256,
                     info.display_name,
+                    lambda progress: self._downloading(info, progress),  # on the I/O worker: a queued signal
                     on_done=lambda fetched: self._fetched(info, fetched, then),
                     on_error=lambda exc: self.message.emit(str(exc)),
                 )
