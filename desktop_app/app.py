@@ -121,7 +121,10 @@ def _quick_window(data_dir: Path, database: Path, runner: ThreadedTaskRunner, bu
         settings = load_settings(data_dir / "settings.json")
     except HelpdeskError:
         return None  # the normal path reports it
-    return MainWindow(None, runner, bus, quick_start=QuickStart(data_dir, source, settings.queue_page_size))
+    from desktop_app.db.queue_sql import QuickQueuePager
+
+    pager = QuickQueuePager(database)
+    return MainWindow(None, runner, bus, quick_start=QuickStart(data_dir, pager, settings.queue_page_size))
 
 
 def _full_window(

@@ -232,12 +232,15 @@ class QuickQueuePager:
     ) -> list[QueueRow]:
         return read_page(self._execute, self._plan(query), limit, after, backward)
 
-    def first_page(self, query: QueueQuery, limit: int) -> tuple[QueueCounts, list[QueueRow]]:
+    def first_page(
+        self, query: QueueQuery, limit: int, *, with_total: bool = True, exact: bool = True
+    ) -> tuple[QueueCounts, list[QueueRow]]:
         plan = self._plan(query)
-        return count_matches(self._execute, plan), read_page(self._execute, plan, limit, None, False)
+        counts = count_matches(self._execute, plan, with_total=with_total, exact=exact)
+        return counts, read_page(self._execute, plan, limit, None, False)
 
-    def counts(self, query: QueueQuery) -> QueueCounts:
-        return count_matches(self._execute, self._plan(query))
+    def counts(self, query: QueueQuery, *, with_total: bool = True) -> QueueCounts:
+        return count_matches(self._execute, self._plan(query), with_total=with_total)
 
     def key_at(self, query: QueueQuery, position: int) -> tuple | None:
         return key_at(self._execute, self._plan(query), position)

@@ -73,11 +73,17 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("refresh", "&Refresh", "F5", "Reload the queue", "refresh", "View"),
     ActionSpec("focus_queue", "Focus &queue", "Ctrl+1", "Move the keyboard focus to the queue", None, "View"),
     ActionSpec("focus_detail", "Focus &detail", "Ctrl+2", "Move the keyboard focus to the incident", None, "View"),
-    # The queue (views/queue_navigation.py, views/command_palette.py, views/bulk_ui.py).
-    ActionSpec("command_palette", "Command &palette…", "Ctrl+K", "Run any action or open any view by name", None, "View"),
-    ActionSpec("search_queue", "Searc&h the queue", "/", 'Words, "a phrase", print*, status:open reporter:smith', None, "View"),
+    # The queue (views/queue_navigation.py, views/command_palette.py, views/bulk_dialog.py).
+    ActionSpec(
+        "command_palette", "Command &palette…", "Ctrl+K", "Run any action or open any view by name", None, "View"
+    ),
+    ActionSpec(
+        "search_queue", "Searc&h the queue", "/", 'Words, "a phrase", print*, status:open reporter:smith', None, "View"
+    ),
     ActionSpec("save_view", "Sa&ve view…", "Ctrl+Alt+V", "Save the current filters and search as a view", None, "View"),
-    ActionSpec("add_category", "Add cate&gory…", "Ctrl+Alt+C", "Add a category (and its parents) to the tree", None, "View"),
+    ActionSpec(
+        "add_category", "Add cate&gory…", "Ctrl+Alt+C", "Add a category (and its parents) to the tree", None, "View"
+    ),
     ActionSpec("bulk_change", "&Bulk change…", "Ctrl+Alt+B", "Change or add a note to every selected incident at once"),
     ActionSpec("undo_bulk", "&Undo bulk change", "Ctrl+Alt+Z", "Put back what the last bulk change changed"),
     ActionSpec("sync_now", "Sync &now", "F9", "Send your changes and fetch the team's now", "refresh", "Sync"),

@@ -20,6 +20,7 @@ from desktop_app.views.actions import ACTION_SPECS, MENU_ORDER, build_actions
 from desktop_app.views.change_bus import ChangeBus
 from desktop_app.views.incident_detail_view import IncidentDetailView
 from desktop_app.views.item_models.queue_table_model import QueueSource, QueueTableModel
+from desktop_app.views.queue_navigation import install_queue_navigation
 from desktop_app.views.queue_view import QueueView
 from desktop_app.views.resources import icon
 from desktop_app.views.sla.sla_notifier import install_sla_ui
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
         self._run_when_ready: list[Callable[[], None]] = []
         if context is not None:
             self._data_dir = context.paths.data_dir
-            source: QueueSource = context.incidents
+            source: QueueSource = context.queue
             page_size = context.settings.queue_page_size
         else:
             assert quick_start is not None
@@ -167,7 +168,7 @@ class MainWindow(QMainWindow):
     def attach_context(self, context: AppContext) -> None:
         """The services have loaded (start-up's second half): take over the queue and run what waited."""
         self.context = context
-        self.queue_model.set_source(context.incidents)
+        self.queue_model.set_source(context.queue)
         self._install_sync(context)
         install_sla_ui(self, context)
         self._install_mail(context)
@@ -183,6 +184,9 @@ class MainWindow(QMainWindow):
         from desktop_app.views.sync.integration import install_sync_ui
 
         self.sync_controller = install_sync_ui(self, context, self.runner, self.bus)
+        # Called wherever the services arrive (at once, or after the quick start): the queue's
+        # views, category tree, filters and search need them too.
+        install_queue_navigation(self, context)
         self.sync_controller.sync_finished.connect(self._on_sync_controller_sync_finished)
 
     def _install_mail(self, context: AppContext) -> None:

@@ -1,4 +1,5 @@
-"""The queue pane: a header with counts and the incident table (plain list until the queue issue)."""
+"""The queue pane: saved views and the category tree on the left; search, filters, counts and the
+incident table on the right. The sidebar and filters are driven by ``queue_navigation``."""
 
 from __future__ import annotations
 
@@ -6,110 +7,264 @@ import uuid
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QSplitter,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop_app.views.item_models.queue_table_model import INCIDENT_ID_ROLE, QueueTableModel
+from desktop_app.domain.queue_filter import QueueCounts
+from desktop_app.views.item_models.queue_table_model import INCIDENT_ID_ROLE, QUEUE_COLUMNS, QueueTableModel
+from desktop_app.views.queue_filter_bar import QueueFilterBar
 
-COLUMN_WIDTHS = (92, 66, 270, 140, 170, 90, 120, 52, 108)
+DEFAULT_WIDTHS = {"Number": 92, "Priority": 66, "Title": 270, "Reporter": 140, "Category": 170, "Status": 90}
+DEFAULT_WIDTHS |= {"Assignee": 120, "Age": 52, "Updated": 108}
+COLUMN_WIDTHS = tuple(DEFAULT_WIDTHS.get(column.title, 100) for column in QUEUE_COLUMNS)
 
 
 class QueueTable(QTableView):
     open_requested = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        # j/k like a mail reader; Enter opens the incident in the detail pane.
+        # j/k like a mail reader (Shift extends the selection); Enter opens the incident.
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.open_requested.emit()
             return
-        if key == Qt.Key.Key_J and not event.modifiers():
-            self._step(1)
-            return
-        if key == Qt.Key.Key_K and not event.modifiers():
-            self._step(-1)
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key in (Qt.Key.Key_J, Qt.Key.Key_K) and modifiers in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.ShiftModifier,
+        ):
+            self._step(1 if key == Qt.Key.Key_J else -1, extend=modifiers == Qt.KeyboardModifier.ShiftModifier)
             return
         super().keyPressEvent(event)
 
-    def _step(self, delta: int) -> None:
+    def _step(self, delta: int, *, extend: bool = False) -> None:
         row = max(0, min(self.currentIndex().row() + delta, self.model().rowCount() - 1))
-        self.setCurrentIndex(self.model().index(row, 0))
+        index = self.model().index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.Rows | (
+            QItemSelectionModel.SelectionFlag.Select if extend else QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.selectionModel().setCurrentIndex(index, flags)
+        self.scrollTo(index)
+
+
+def count_text(counts: QueueCounts, loading: bool = False) -> str:
+    """ "1,000,000 incidents, 12,345 match", plus how search results are ordered."""
+    if loading and counts.total == 0:
+        return "Loading…"
+    noun = "incident" if counts.total == 1 else "incidents"
+    text = f"{counts.total:,} {noun}"
+    if counts.matches != counts.total or counts.search_mode:
+        text += f", {counts.matches:,} {'match' if counts.matches != 1 else 'matches'}"
+    if counts.note:
+        text += f" · {counts.note}"
+    return text
 
 
 class QueueView(QWidget):
     incident_selected = Signal(object)  # UUID or None
     open_requested = Signal(object)  # UUID
+    search_submitted = Signal(str)
 
     def __init__(self, model: QueueTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.heading = QLabel("Queue", objectName="queueHeading")
+        self.views_list = QListView(objectName="savedViews")
+        self.views_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.views_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.category_tree = QTreeView(objectName="categoryTree")
+        self.category_tree.setHeaderHidden(False)
+        self.category_tree.setUniformRowHeights(True)
+        self.category_tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.heading = QLabel("All incidents", objectName="queueHeading")
         self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.view_note = QLabel(objectName="queueViewNote")
+        self.view_note.setStyleSheet("color: #6d4c41;")
+        self.view_note.setWordWrap(True)
+        self.view_note.hide()
         self.count_label = QLabel("Loading…", objectName="queueCount")
         self.count_label.setStyleSheet("color: #455a64;")
+        self.search = QLineEdit(objectName="queueSearch")
+        self.search.setPlaceholderText('Search (/): words, "a phrase", print*, status:open priority:P1 reporter:smith')
+        self.search.setClearButtonEnabled(True)
+        self.search_error = QLabel(objectName="queueSearchError")
+        self.search_error.setStyleSheet("color: #b71c1c;")
+        self.search_error.setWordWrap(True)
+        self.search_error.hide()
+        self.filters = QueueFilterBar()
         self.table = QueueTable(objectName="queueTable")
-        self.table.setModel(model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
-        layout = QVBoxLayout(self)
+        self._setup_table()
+        self.sidebar = QSplitter(Qt.Orientation.Vertical, objectName="queueSidebar")
+        for title, widget in (("Views", self.views_list), ("Categories (open)", self.category_tree)):
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(title)
+            label.setStyleSheet("font-weight: bold; color: #37474f;")
+            box_layout.addWidget(label)
+            box_layout.addWidget(widget)
+            self.sidebar.addWidget(box)
+        self.sidebar.setStretchFactor(1, 2)
+        main = QWidget()
+        layout = QVBoxLayout(main)
         layout.setContentsMargins(6, 6, 6, 6)
-        top = QVBoxLayout()
+        top = QHBoxLayout()
         top.addWidget(self.heading)
+        top.addStretch(1)
         top.addWidget(self.count_label)
         layout.addLayout(top)
+        layout.addWidget(self.view_note)
+        layout.addWidget(self.search)
+        layout.addWidget(self.search_error)
+        layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="queueSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(main)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([220, 900])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.splitter)
+        self._kept_selection: uuid.UUID | None = None
+        self._kept_scroll = 0
         self._connect_signals()
+
+    def _setup_table(self) -> None:
+        table = self.table
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(24)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(True)  # column order, widths and hidden columns are saved (window.ini)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(
+            QUEUE_COLUMNS.index(next(c for c in QUEUE_COLUMNS if c.sort_key == "created")), Qt.SortOrder.DescendingOrder
+        )
+        header.setSectionsClickable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            table.setColumnWidth(column, width)
 
     def _connect_signals(self) -> None:
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.table.open_requested.connect(self._on_table_open_requested)
         self.table.doubleClicked.connect(lambda _index: self._on_table_open_requested())
-        self.model.total_changed.connect(self._update_count)
-        self.model.rowsInserted.connect(lambda *_: self._update_count())
-        self.model.modelReset.connect(self._update_count)
+        self.table.horizontalHeader().sectionClicked.connect(self._on_header_clicked)
+        self.table.horizontalHeader().customContextMenuRequested.connect(self._on_header_menu)
+        self.search.returnPressed.connect(lambda: self.search_submitted.emit(self.search.text()))
+        self.model.counts_changed.connect(self._update_count)
+        self.model.loading_changed.connect(lambda _loading: self._update_count())
+        self.model.modelAboutToBeReset.connect(self._keep_place)
+        self.model.modelReset.connect(self._restore_place)
+
+    # --- counts, sorting, columns --------------------------------------------------------
 
     def _update_count(self, *_args: object) -> None:
-        total = self.model.total
-        loaded = self.model.loaded_count()
-        noun = "incident" if total == 1 else "incidents"
-        if loaded < total:
-            self.count_label.setText(f"{total:,} {noun}, newest first · {loaded:,} loaded (scroll for more)")
-        else:
-            self.count_label.setText(f"{total:,} {noun}, newest first")
+        self.count_label.setText(count_text(self.model.counts, self.model._loading))
+
+    def _on_header_clicked(self, column: int) -> None:
+        spec = QUEUE_COLUMNS[column]
+        if spec.sort_key is None:
+            return
+        sort = self.model.query.sort
+        # A second click on the sorted column flips it; a new column starts ascending (Age: newest).
+        same = sort.column == spec.sort_key
+        descending = not sort.descending if same else spec.sort_key in ("created", "updated")
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(column, order)
+        self.model.sort(column, order)
+
+    def show_sort(self) -> None:
+        """Put the header's sort arrow where the query's sort is (after a saved view is chosen)."""
+        sort = self.model.query.sort
+        column = next(n for n, c in enumerate(QUEUE_COLUMNS) if c.sort_key == sort.column)
+        order = Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(False)
+
+    def _on_header_menu(self, point) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column, spec in enumerate(QUEUE_COLUMNS):
+            action = menu.addAction(spec.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+        menu.exec(header.mapToGlobal(point))
+
+    # --- keeping the place through a reload ----------------------------------------------
+
+    def _keep_place(self) -> None:
+        self._kept_selection = self.current_incident_id()
+        self._kept_scroll = self.table.verticalScrollBar().value()
+
+    def _restore_place(self) -> None:
+        if self._kept_selection is not None:
+            self.select_incident(self._kept_selection, scroll=False)
+        self.table.verticalScrollBar().setValue(min(self._kept_scroll, self.table.verticalScrollBar().maximum()))
+
+    # --- selection -------------------------------------------------------------------------
 
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.incident_selected.emit(current.data(INCIDENT_ID_ROLE) if current.isValid() else None)
 
     def _on_table_open_requested(self) -> None:
         current = self.table.currentIndex()
-        if current.isValid():
+        if current.isValid() and current.data(INCIDENT_ID_ROLE) is not None:
             self.open_requested.emit(current.data(INCIDENT_ID_ROLE))
 
     def current_incident_id(self) -> uuid.UUID | None:
         current = self.table.currentIndex()
         return current.data(INCIDENT_ID_ROLE) if current.isValid() else None
 
-    def select_incident(self, incident_id: uuid.UUID) -> bool:
+    def selected_incident_ids(self) -> list[uuid.UUID]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        ids = [self.model.index(row, 0).data(INCIDENT_ID_ROLE) for row in rows]
+        return [incident_id for incident_id in ids if incident_id is not None]
+
+    def select_incident(self, incident_id: uuid.UUID, *, scroll: bool = True) -> bool:
         row = self.model.row_of(incident_id)
         if row is None:
             return False
         index = self.model.index(row, 0)
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         self.table.selectionModel().setCurrentIndex(index, flags)
-        self.table.scrollTo(index)
+        if scroll:
+            self.table.scrollTo(index)
         return True
 
     def focus_table(self) -> None:
         self.table.setFocus()
         if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
             self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def show_search_error(self, message: str | None) -> None:
+        self.search_error.setText(message or "")
+        self.search_error.setVisible(bool(message))

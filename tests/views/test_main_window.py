@@ -124,7 +124,7 @@ def test_menus_hold_every_action_with_its_shortcut(main_window: MainWindow) -> N
 
 
 def test_selecting_a_row_shows_the_incident(qtbot: QtBot, window: MainWindow, incidents: list[IncidentDetail]) -> None:
-    assert window.queue.count_label.text() == "3 incidents, newest first"
+    assert window.queue.count_label.text() == "3 incidents"
     vpn = incidents[1]
     assert not window.actions_by_id["assign"].isEnabled(), "nothing selected yet"
     select(qtbot, window, vpn)
@@ -167,7 +167,7 @@ def test_f5_reloads_the_queue(
     press(qtbot, Qt.Key.Key_F5)
     assert window.queue_model.row_of(logged_elsewhere.id) == 0
     assert window.queue_model.rowCount() == 4
-    assert window.queue.count_label.text() == "4 incidents, newest first"
+    assert window.queue.count_label.text() == "4 incidents"
 
 
 def test_assign_and_unassign_by_keyboard(

@@ -5,20 +5,26 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 from pytestqt.qtbot import QtBot
 
 from desktop_app.context import AppContext
 from desktop_app.domain.dtos import IncidentDetail, IncidentSummary
 from desktop_app.domain.enums import Priority, Status
-from desktop_app.views.item_models.queue_table_model import COLUMNS, INCIDENT_ID_ROLE, SUMMARY_ROLE, QueueTableModel
+from desktop_app.domain.queue_filter import QueueQuery, QueueSort, builtin_view
+from desktop_app.views.item_models.queue_table_model import (
+    COLUMNS,
+    INCIDENT_ID_ROLE,
+    LOADING_TEXT,
+    SUMMARY_ROLE,
+    QueueTableModel,
+)
 from desktop_app.views.tasks import SyncTaskRunner
 from desktop_app.views.widgets.priority_badge import PRIORITY_COLOURS
-from tests.support.builders import make_incident
+from tests.support.builders import CLOSURE_DOCS, make_incident
 from tests.support.fakes import FixedClock
 
 PRIORITY_COLUMN = COLUMNS.index("Priority")
@@ -44,26 +50,31 @@ def loaded_ids(model: QueueTableModel) -> list[uuid.UUID]:
 
 
 @pytest.fixture
-def make_model(context: AppContext, runner: SyncTaskRunner) -> Callable[[int], QueueTableModel]:
-    def make(page_size: int = 200) -> QueueTableModel:
-        model = QueueTableModel(context.incidents, runner, page_size)
-        model.reload()
+def make_model(context: AppContext, runner: SyncTaskRunner) -> Callable[..., QueueTableModel]:
+    def make(page_size: int = 200, query: QueueQuery | None = None) -> QueueTableModel:
+        model = QueueTableModel(context.queue, runner, page_size)
+        if query is None:
+            model.reload()
+        else:
+            model.set_query(query)
         return model
 
     return make
 
 
+def load_all(model: QueueTableModel) -> None:
+    model.fetch_rows(0, model.rowCount() - 1)
+
+
 def test_model_contract_with_incidents(
-    qtmodeltester, context: AppContext, clock: FixedClock, make_model: Callable[[int], QueueTableModel]
+    qtmodeltester, context: AppContext, clock: FixedClock, make_model: Callable[..., QueueTableModel]
 ) -> None:
     create_incidents(context, clock, 4)
     model = make_model(200)
     assert model.rowCount() == 4
     assert model.columnCount() == len(COLUMNS)
-    assert not model.canFetchMore(QModelIndex())
     qtmodeltester.check(model, force_py=True)
     # The tester stays connected: an insertion at the top and an update in place are checked too.
-    # (Not a reload: the Python tester fetches more from inside its own modelReset handler.)
     newcomer = create_incidents(context, clock, 1)[0]
     model.refresh_incidents(frozenset({newcomer.id}))
     context.incidents.change_status(newcomer.id, Status.IN_PROGRESS)
@@ -72,16 +83,25 @@ def test_model_contract_with_incidents(
     assert model.index(0, STATUS_COLUMN).data() == "In progress"
 
 
-def test_model_contract_with_empty_database(qtmodeltester, make_model: Callable[[int], QueueTableModel]) -> None:
+def test_model_contract_with_unloaded_rows(
+    qtmodeltester, context: AppContext, clock: FixedClock, make_model: Callable[..., QueueTableModel]
+) -> None:
+    create_incidents(context, clock, 12)
+    model = make_model(5)
+    assert model.rowCount() == 12, "the scrollbar reflects every match, not the loaded rows"
+    assert model.loaded_count() == 5
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_model_contract_with_empty_database(qtmodeltester, make_model: Callable[..., QueueTableModel]) -> None:
     model = make_model(200)
     assert model.rowCount() == 0
     assert model.total == 0
-    assert not model.canFetchMore(QModelIndex()), "an empty first page means there is nothing more"
     qtmodeltester.check(model, force_py=True)
 
 
 def test_headers_and_display_values(
-    context: AppContext, clock: FixedClock, make_model: Callable[[int], QueueTableModel], make_reporter
+    context: AppContext, clock: FixedClock, make_model: Callable[..., QueueTableModel], make_reporter
 ) -> None:
     caller = make_reporter("Grace Hopper")
     incident = create_incidents(
@@ -104,91 +124,86 @@ def test_headers_and_display_values(
     assert summary.id == incident.id
 
 
-def test_pages_are_fetched_by_keyset_until_everything_is_loaded_once(
+def test_rows_load_a_page_at_a_time_where_the_view_looks(
     context: AppContext,
     clock: FixedClock,
-    make_model: Callable[[int], QueueTableModel],
+    make_model: Callable[..., QueueTableModel],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     created = create_incidents(context, clock, 23)
-    afters: list[tuple[datetime, uuid.UUID] | None] = []
-    list_recent = context.incidents.list_recent
+    calls: list[tuple] = []
+    page = context.queue.page
+    key_at = context.queue.key_at
 
-    def recording(limit: int, after: tuple[datetime, uuid.UUID] | None = None, open_only: bool = False):
-        afters.append(after)
-        return list_recent(limit, after, open_only)
+    def recording_page(query, limit=200, after=None, backward=False):
+        calls.append(("page", limit, after, backward))
+        return page(query, limit, after, backward)
 
-    monkeypatch.setattr(context.incidents, "list_recent", recording)
+    def recording_key_at(query, position):
+        calls.append(("key_at", position))
+        return key_at(query, position)
+
+    monkeypatch.setattr(context.queue, "page", recording_page)
+    monkeypatch.setattr(context.queue, "key_at", recording_key_at)
     model = make_model(5)
-    assert model.rowCount() == 5
-    assert model.total == 23
-    sizes = []
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-        sizes.append(model.rowCount())
-    assert sizes == [10, 15, 20, 23]
-    assert not model.canFetchMore(QModelIndex())
-    assert loaded_ids(model) == newest_first(created), "every incident once, newest first"
-    # Each page starts after the last row already loaded: (created_at, id), never an OFFSET.
-    assert afters[0] is None
-    expected = [None] + [(s.created_at, s.id) for s in (model.summary_at(r) for r in (4, 9, 14, 19))]
-    assert afters == expected
-    # Fetching past the end is a no-op.
-    model.fetchMore(QModelIndex())
-    assert model.rowCount() == 23
-    assert model.loaded_count() == 23
+    expected = newest_first(created)
+    assert (model.rowCount(), model.loaded_count()) == (23, 5)
+    assert model.index(22, TITLE_COLUMN).data() == LOADING_TEXT
+    model.fetch_rows(22, 22)  # jump to the last row: read backwards from the end, no OFFSET
+    assert calls[-1] == ("page", 3, None, True)
+    assert model.index(22, 0).data(INCIDENT_ID_ROLE) == expected[22]
+    model.fetch_rows(10, 10)  # into the middle: the key before it, then a keyset page
+    assert calls[-2] == ("key_at", 9)
+    assert model.index(10, 0).data(INCIDENT_ID_ROLE) == expected[10]
+    model.fetch_rows(5, 5)  # next to loaded rows: keyset from the neighbour
+    assert calls[-1][0] == "page"
+    assert calls[-1][2] == model._rows[4].key
+    load_all(model)
+    assert loaded_ids(model) == expected
 
 
-def test_incidents_created_in_the_same_instant_are_paged_by_id(
-    context: AppContext, make_model: Callable[[int], QueueTableModel]
+def test_incidents_created_in_the_same_instant_are_ordered_by_id(
+    context: AppContext, make_model: Callable[..., QueueTableModel]
 ) -> None:
-    # The fixed clock does not move: all twelve share created_at, so only the id orders them.
     created = [make_incident(context, f"Same-second incident {n}") for n in range(12)]
     assert len({d.created_at for d in created}) == 1
     model = make_model(5)
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
+    load_all(model)
     assert loaded_ids(model) == sorted((d.id for d in created), reverse=True)
 
 
-def test_exact_multiple_of_the_page_size_ends_with_an_empty_page(
-    qtbot: QtBot, context: AppContext, clock: FixedClock, make_model: Callable[[int], QueueTableModel]
+def test_sorting_by_a_column_reloads_in_that_order(
+    context: AppContext, clock: FixedClock, make_model: Callable[..., QueueTableModel]
 ) -> None:
-    create_incidents(context, clock, 10)
-    model = make_model(5)
-    model.fetchMore(QModelIndex())
-    assert model.rowCount() == 10
-    assert model.canFetchMore(QModelIndex()), "a full page may have more behind it"
-    with qtbot.assertNotEmitted(model.rowsInserted):
-        model.fetchMore(QModelIndex())
-    assert model.rowCount() == 10
-    assert not model.canFetchMore(QModelIndex())
+    create_incidents(context, clock, 3, impact=3, urgency=3)
+    create_incidents(context, clock, 2, impact=1, urgency=1)
+    model = make_model(200)
+    model.sort(PRIORITY_COLUMN, Qt.SortOrder.AscendingOrder)
+    assert model.query.sort == QueueSort("priority", descending=False)
+    assert [model.index(r, PRIORITY_COLUMN).data() for r in range(5)] == ["P1", "P1", "P5", "P5", "P5"]
 
 
-def test_reload_starts_again_from_the_newest(
-    qtbot: QtBot, context: AppContext, clock: FixedClock, make_model: Callable[[int], QueueTableModel]
+def test_reload_keeps_the_true_count_and_counts_every_incident(
+    qtbot: QtBot, context: AppContext, clock: FixedClock, make_model: Callable[..., QueueTableModel]
 ) -> None:
     create_incidents(context, clock, 7)
-    model = make_model(5)
-    model.fetchMore(QModelIndex())
-    assert model.rowCount() == 7
+    model = make_model(5, builtin_view("all_open").query)
     newer = create_incidents(context, clock, 1)[0]
-    with qtbot.waitSignal(model.modelReset), qtbot.waitSignal(model.total_changed) as counted:
+    with qtbot.waitSignal(model.modelReset), qtbot.waitSignal(model.counts_changed) as counted:
         model.reload()
-    assert counted.args == [8]
-    assert model.rowCount() == 5
+    assert (counted.args[0].total, counted.args[0].matches) == (8, 8)
+    assert model.rowCount() == 8
     assert loaded_ids(model)[0] == newer.id
 
 
 def test_refresh_updates_a_changed_row_in_place(
-    qtbot: QtBot, context: AppContext, clock: FixedClock, make_model: Callable[[int], QueueTableModel]
+    qtbot: QtBot, context: AppContext, clock: FixedClock, make_model: Callable[..., QueueTableModel]
 ) -> None:
     created = create_incidents(context, clock, 3)
     model = make_model(200)
     target = created[1]
     row = model.row_of(target.id)
     assert row == 1
-    assert model.index(row, STATUS_COLUMN).data() == "New"
     context.incidents.change_status(target.id, Status.IN_PROGRESS)
     with (
         qtbot.waitSignal(model.dataChanged) as changed,
@@ -200,52 +215,46 @@ def test_refresh_updates_a_changed_row_in_place(
     assert (top_left.row(), top_left.column()) == (row, 0)
     assert (bottom_right.row(), bottom_right.column()) == (row, len(COLUMNS) - 1)
     assert model.rowCount() == 3
-    assert model.total == 3
     assert model.index(row, STATUS_COLUMN).data() == "In progress"
     assert loaded_ids(model) == newest_first(created), "an update does not move the row"
 
 
-def test_refresh_inserts_a_new_incident_at_the_top(
-    qtbot: QtBot, context: AppContext, clock: FixedClock, make_model: Callable[[int], QueueTableModel]
+def test_inserts_and_deletes_while_scrolled_keep_rows_and_selection(
+    qtbot: QtBot, context: AppContext, clock: FixedClock, make_model: Callable[..., QueueTableModel]
 ) -> None:
-    create_incidents(context, clock, 6)
-    model = make_model(5)
-    assert (model.rowCount(), model.total) == (5, 6)
+    """Scrolled to the bottom of an open view: a new incident arrives at the top, another leaves."""
+    created = create_incidents(context, clock, 30)
+    model = make_model(5, builtin_view("all_open").query)
+    model.fetch_rows(25, 29)  # the bottom is loaded, the middle is not
+    selected = model.index(27, 0)
+    kept = QPersistentModelIndex(selected)
+    selected_id = selected.data(INCIDENT_ID_ROLE)
     newcomer = create_incidents(context, clock, 1)[0]
     with qtbot.waitSignal(model.rowsInserted) as inserted:
         model.refresh_incidents(frozenset({newcomer.id}))
     assert inserted.args[1:] == [0, 0]
-    assert model.index(0, 0).data(INCIDENT_ID_ROLE) == newcomer.id
-    assert model.rowCount() == 6
-    assert model.total == 7
-    # The next page still continues where the old last row left off: nothing twice, nothing lost.
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-    assert model.rowCount() == 7
-    assert len(set(loaded_ids(model))) == 7
-
-
-def test_refresh_of_an_incident_not_loaded_yet_leaves_it_to_its_page(
-    qtbot: QtBot, context: AppContext, clock: FixedClock, make_model: Callable[[int], QueueTableModel]
-) -> None:
-    """Working on an old incident (opened by number) must not pull it to the top or change the count."""
-    created = create_incidents(context, clock, 12)
-    model = make_model(5)
-    oldest = created[0]
-    assert model.row_of(oldest.id) is None
-    context.incidents.change_status(oldest.id, Status.IN_PROGRESS)
-    with qtbot.assertNotEmitted(model.rowsInserted):
-        model.refresh_incidents(frozenset({oldest.id}))
-    assert model.rowCount() == 5
-    assert model.total == 12
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-    assert loaded_ids(model) == newest_first(created)
-    assert model.index(11, STATUS_COLUMN).data() == "In progress"
+    assert model.rowCount() == 31
+    assert kept.row() == 28, "the selection moved down with its row"
+    assert model.index(kept.row(), 0).data(INCIDENT_ID_ROLE) == selected_id
+    leaving = created[29]  # the newest before the newcomer: row 1
+    context.incidents.change_status(leaving.id, Status.RESOLVED, **CLOSURE_DOCS)
+    with qtbot.waitSignal(model.rowsRemoved):
+        model.refresh_incidents(frozenset({leaving.id}))
+    assert model.rowCount() == 30
+    assert kept.row() == 27
+    assert model.index(kept.row(), 0).data(INCIDENT_ID_ROLE) == selected_id
+    # A change to a row in the unloaded middle: the count stays true, the rows stay in order.
+    middle = created[12]
+    context.incidents.change_status(middle.id, Status.RESOLVED, **CLOSURE_DOCS)
+    model.refresh_incidents(frozenset({middle.id}))
+    assert model.rowCount() == 29
+    load_all(model)
+    expected = [i for i in newest_first([*created, newcomer]) if i not in (leaving.id, middle.id)]
+    assert [i for i in loaded_ids(model) if i is not None] == expected
 
 
 def test_priority_colours_and_row_styles(
-    context: AppContext, clock: FixedClock, make_model: Callable[[int], QueueTableModel]
+    context: AppContext, clock: FixedClock, make_model: Callable[..., QueueTableModel]
 ) -> None:
     critical = create_incidents(context, clock, 1, impact=1, urgency=1)[0]
     planning = create_incidents(context, clock, 1, impact=3, urgency=3)[0]
@@ -278,7 +287,7 @@ def test_priority_colours_and_row_styles(
 
 
 def test_unserved_roles_do_not_leak_references_to_none(
-    context: AppContext, clock: FixedClock, make_model: Callable[[int], QueueTableModel]
+    context: AppContext, clock: FixedClock, make_model: Callable[..., QueueTableModel]
 ) -> None:
     """Regression for PySide6 6.12.0, which dropped a reference to None per invalid QVariant."""
     create_incidents(context, clock, 2)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.context import AppContext
+from desktop_app.db.queue_sql import QuickQueuePager
 from desktop_app.db.quick_read import quick_queue_source
 from desktop_app.domain.dtos import IncidentDraft
 from desktop_app.views.change_bus import ChangeBus
@@ -25,7 +26,8 @@ def test_queue_shown_before_services_and_actions_wait_for_them(
         make_incident(f"Laptop {n} will not boot")
     source = quick_queue_source(context.paths.database)
     assert source is not None
-    window = MainWindow(None, SyncTaskRunner(), ChangeBus(), quick_start=QuickStart(context.paths.data_dir, source))
+    pager = QuickQueuePager(context.paths.database)
+    window = MainWindow(None, SyncTaskRunner(), ChangeBus(), quick_start=QuickStart(context.paths.data_dir, pager))
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
         window.show()

@@ -1,26 +1,33 @@
-"""The queue as a lazy table model: newest first, fetched a page at a time as the view scrolls.
+"""The queue as a lazy table model over a million incidents.
 
-Pages are read by keyset (created_at, id) on the DB worker, never with OFFSET; ChangeSets
-refresh only the rows they name. A later issue adds filters, sorting and the category tree.
+``rowCount`` is the true number of matches, so the scrollbar tells the truth; rows are ``None``
+until the view paints them, then their page is read on the DB worker by keyset from a loaded
+neighbour (or from either end, or, for a jump into the middle, from the key at that position),
+never with OFFSET into row data. ChangeSets re-read only the incidents they name: rows update in
+place, move, leave or arrive; Qt's persistent indexes keep the selection through all of it.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop_app.domain.dtos import IncidentSummary
 from desktop_app.domain.enums import Status
+from desktop_app.domain.errors import ValidationError
+from desktop_app.domain.queue_filter import QueueCounts, QueueQuery, QueueRow, QueueSort
 from desktop_app.views.tasks import TaskRunner
 from desktop_app.views.widgets.priority_badge import PRIORITY_COLOURS
 
-COLUMNS = ("Number", "Priority", "Title", "Reporter", "Category", "Status", "Assignee", "Age", "Updated")
 INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
+LOADING_TEXT = "Loading…"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -41,41 +48,78 @@ def local_time_text(moment: datetime, now: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-def _sort_key(summary: IncidentSummary) -> tuple[datetime, uuid.UUID]:
-    """The queue's order, newest first: the same (created_at, id) the pages are read by."""
-    return (summary.created_at, summary.id)
+@dataclass(frozen=True)
+class QueueColumn:
+    """One table column: its header, the sort key the service knows (None: not sortable), its text.
+
+    Add a column by appending here (an SLA column, say); views and settings follow the list.
+    """
+
+    title: str
+    sort_key: str | None
+    text: Callable[[IncidentSummary, datetime], str]
+
+
+QUEUE_COLUMNS: list[QueueColumn] = [
+    QueueColumn("Number", "number", lambda row, _now: row.display_number),
+    QueueColumn("Priority", "priority", lambda row, _now: row.priority.value),
+    QueueColumn("Title", "title", lambda row, _now: row.title),
+    QueueColumn("Reporter", "reporter", lambda row, _now: row.reporter_name or ""),
+    QueueColumn("Category", "category", lambda row, _now: row.category_path or ""),
+    QueueColumn("Status", "status", lambda row, _now: row.status.label),
+    QueueColumn("Assignee", "assignee", lambda row, _now: row.assignee_name or (row.group_name or "")),
+    QueueColumn("Age", "created", lambda row, now: age_text(row.created_at, now)),
+    QueueColumn("Updated", "updated", lambda row, now: local_time_text(row.updated_at, now)),
+]
+COLUMNS = tuple(column.title for column in QUEUE_COLUMNS)
+PRIORITY_COLUMN = COLUMNS.index("Priority")
+TITLE_COLUMN = COLUMNS.index("Title")
 
 
 class QueueSource(Protocol):
-    """Where pages come from: IncidentService, or the sqlite3 quick reader during start-up."""
+    """Where rows come from: ``QueueService``, or ``db.queue_sql.QuickQueuePager`` at start-up."""
 
-    def list_recent(
-        self, limit: int = 200, after: tuple[datetime, uuid.UUID] | None = None, open_only: bool = False
-    ) -> list[IncidentSummary]: ...
+    def first_page(
+        self, query: QueueQuery, limit: int, *, with_total: bool = True, exact: bool = True
+    ) -> tuple[QueueCounts, list[QueueRow]]: ...
 
-    def count(self, open_only: bool = False) -> int: ...
+    def page(
+        self, query: QueueQuery, limit: int = 200, after: tuple | None = None, backward: bool = False
+    ) -> list[QueueRow]: ...
 
-    def summaries(self, ids: list[uuid.UUID] | frozenset[uuid.UUID]) -> list[IncidentSummary]: ...
+    def key_at(self, query: QueueQuery, position: int) -> tuple | None: ...
+
+    def rows_for(self, query: QueueQuery, ids: Sequence[uuid.UUID]) -> tuple[list[QueueRow], frozenset[uuid.UUID]]: ...
+
+    def counts(self, query: QueueQuery, *, with_total: bool = True) -> QueueCounts: ...
 
 
 class QueueTableModel(QAbstractTableModel):
     loading_changed = Signal(bool)
-    total_changed = Signal(int)
+    total_changed = Signal(int)  # the number of matches
+    counts_changed = Signal(object)  # QueueCounts
+    query_changed = Signal(object)  # QueueQuery
+    query_failed = Signal(object)  # ValidationError: the search or a filter names nothing known
     load_failed = Signal(object)
 
-    def __init__(self, incidents: QueueSource, runner: TaskRunner, page_size: int = 200) -> None:
+    def __init__(self, source: QueueSource, runner: TaskRunner, page_size: int = 200) -> None:
         super().__init__()
-        self._incidents = incidents
+        self._source = source
         self._runner = runner
         self._page_size = page_size
-        self._rows: list[IncidentSummary] = []
-        self._row_of: dict[uuid.UUID, int] = {}
-        self._exhausted = False
+        self._query = QueueQuery()
+        self._rows: list[QueueRow | None] = []
+        self._position: dict[uuid.UUID, int] = {}  # loaded rows only
+        self._requested: set[int] = set()  # pages asked for in this generation
+        self._wanted: set[int] = set()  # pages the view painted as loading, not yet asked for
+        self._generation = 0  # drops answers that arrive after a reset
         self._loading = False
-        self._generation = 0  # drops pages that arrive after a reset
-        self.total = 0
+        self.counts = QueueCounts(0, 0)
+        self.incident_total = 0
         self._bold = QFont()
         self._bold.setBold(True)
+        self._request_timer = QTimer(self, singleShot=True, interval=0)
+        self._request_timer.timeout.connect(self._request_wanted)
 
     # --- Qt model API --------------------------------------------------------------------
 
@@ -83,35 +127,41 @@ class QueueTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(QUEUE_COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
+            and 0 <= section < len(QUEUE_COLUMNS)
         ):
-            return COLUMNS[section]
+            return QUEUE_COLUMNS[section].title
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
+        queue_row = self._rows[index.row()]
+        if queue_row is None:
+            self._want(index.row() // self._page_size)
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == TITLE_COLUMN:
+                return LOADING_TEXT
+            return None
+        row = queue_row.summary
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+            return QUEUE_COLUMNS[column].text(row, datetime.now(UTC))
         if role == INCIDENT_ID_ROLE:
             return row.id
         if role == SUMMARY_ROLE:
             return row
-        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+        if role == Qt.ItemDataRole.ToolTipRole and column == TITLE_COLUMN:
             return row.title
-        if column == 1 and role == Qt.ItemDataRole.BackgroundRole:
+        if column == PRIORITY_COLUMN and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(PRIORITY_COLOURS[row.priority][0]))
-        if column == 1 and role == Qt.ItemDataRole.ForegroundRole:
+        if column == PRIORITY_COLUMN and role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(PRIORITY_COLOURS[row.priority][1]))
-        if column == 1 and role == Qt.ItemDataRole.TextAlignmentRole:
+        if column == PRIORITY_COLUMN and role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.FontRole and row.status == Status.NEW:
             return self._bold
@@ -119,76 +169,174 @@ class QueueTableModel(QAbstractTableModel):
             return QBrush(QColor("#78909c"))
         return None
 
-    def _display(self, row: IncidentSummary, column: int) -> str:
-        now = datetime.now(UTC)
-        values = (
-            row.display_number,
-            row.priority.value,
-            row.title,
-            row.reporter_name or "",
-            row.category_path or "",
-            row.status.label,
-            row.assignee_name or (row.group_name or ""),
-            age_text(row.created_at, now),
-            local_time_text(row.updated_at, now),
-        )
-        return values[column]
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and not self._exhausted and not self._loading
-
-    def fetchMore(self, parent: AnyIndex) -> None:
-        if parent.isValid() or self._loading or self._exhausted:
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = QUEUE_COLUMNS[column].sort_key if 0 <= column < len(QUEUE_COLUMNS) else None
+        if key is None:
             return
-        last = self._rows[-1] if self._rows else None
-        after = (last.created_at, last.id) if last else None
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._query.sort != QueueSort(key, descending):
+            self.set_query(self._query.with_changes(sort=QueueSort(key, descending)))
+
+    # --- the query -----------------------------------------------------------------------
+
+    @property
+    def query(self) -> QueueQuery:
+        return self._query
+
+    @property
+    def total(self) -> int:
+        """The number of incidents the query matches."""
+        return len(self._rows)
+
+    def set_source(self, source: QueueSource) -> None:
+        """Swap the reader (quick start → services); the rows already shown stay."""
+        self._source = source
+
+    def set_query(self, query: QueueQuery) -> None:
+        """Show another filter, search or sort: the counts and the first page in one read."""
+        self._query = query
+        self.query_changed.emit(query)
+        self._load_first_page(with_total=False)
+
+    def reload(self) -> None:
+        """Read the query again from the top (F5, after a sync), counting every incident too."""
+        self._load_first_page(with_total=True)
+
+    def _load_first_page(self, *, with_total: bool) -> None:
+        self._generation += 1
+        generation = self._generation
         self._set_loading(True)
+        self._runner.run_db(
+            lambda: self._source.first_page(self._query, self._page_size, with_total=with_total, exact=False),
+            on_done=lambda answer: self._on_first_page(generation, answer),
+            on_error=lambda exc: self._on_first_page_failed(generation, exc),
+        )
+
+    def _on_first_page_failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation:
+            return
+        if not isinstance(exc, ValidationError):
+            self._on_load_failed(exc)
+            return
+        self._on_first_page(generation, (QueueCounts(-1, 0), []))
+        self.query_failed.emit(exc)
+
+    def _on_first_page(self, generation: int, answer: tuple[QueueCounts, list[QueueRow]]) -> None:
+        if generation != self._generation:
+            return
+        counts, page = answer
+        self._set_loading(False)
+        size = max(counts.matches, len(page))
+        self.beginResetModel()
+        self._rows = [*page, *([None] * (size - len(page)))]
+        self._position = {row.summary.id: n for n, row in enumerate(page)}
+        self._requested = {0}
+        self._wanted = set()
+        self.endResetModel()
+        self._set_counts(counts)
+        if counts.matches < 0:  # a huge hit set: counted after the first paint
+            self._runner.run_db(
+                lambda: self._source.counts(self._query, with_total=False),
+                on_done=lambda later: self._on_recounted(generation, later),
+                on_error=self._on_load_failed,
+            )
+
+    def _set_counts(self, counts: QueueCounts) -> None:
+        if counts.total >= 0:
+            self.incident_total = counts.total
+        matches = counts.matches if counts.matches >= 0 else len(self._rows)
+        self.counts = QueueCounts(self.incident_total, matches, counts.search_mode, counts.note)
+        self.counts_changed.emit(self.counts)
+        self.total_changed.emit(matches)
+
+    def _on_recounted(self, generation: int, counts: QueueCounts) -> None:
+        if generation != self._generation:
+            return
+        self._resize(counts.matches)
+        self._set_counts(counts)
+
+    def _resize(self, size: int) -> None:
+        """Match the true count after changes whose place was unknown: grow or shrink at the end."""
+        current = len(self._rows)
+        if size > current:
+            self.beginInsertRows(QModelIndex(), current, size - 1)
+            self._rows.extend([None] * (size - current))
+            self.endInsertRows()
+        elif size < current:
+            # The rows that left were unread ones (a loaded row would have been found): drop
+            # placeholders, the last ones first, so every loaded row keeps its place.
+            excess = current - size
+            unread = [n for n in range(current - 1, -1, -1) if self._rows[n] is None][:excess]
+            for position in unread:
+                self._remove(position)
+            while len(self._rows) > size:
+                self._remove(len(self._rows) - 1)
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def _want(self, page: int) -> None:
+        if page not in self._requested and page not in self._wanted:
+            self._wanted.add(page)
+            self._request_timer.start()
+
+    def _request_wanted(self) -> None:
+        wanted, self._wanted = sorted(self._wanted), set()
+        for page in wanted:
+            self.fetch_page(page)
+
+    def fetch_rows(self, first: int, last: int) -> None:
+        """Read the pages holding rows ``first``..``last`` now (tests, jumps)."""
+        for page in range(max(first, 0) // self._page_size, max(last, 0) // self._page_size + 1):
+            self.fetch_page(page)
+
+    def fetch_page(self, page: int) -> None:
+        start = page * self._page_size
+        end = min(start + self._page_size, len(self._rows))
+        if start >= end or page in self._requested:
+            return
+        self._requested.add(page)
+        if all(row is not None for row in self._rows[start:end]):
+            return
+        query, source, limit = self._query, self._source, end - start
+        before = self._rows[start - 1] if start > 0 else None
+        after = self._rows[end] if end < len(self._rows) else None
+        backward = False
+        if start == 0:
+            job: Callable[[], list[QueueRow]] = lambda: source.page(query, limit)  # noqa: E731
+        elif before is not None:
+            job = lambda: source.page(query, limit, before.key)  # noqa: E731
+        elif after is not None or end == len(self._rows):
+            backward = True
+            job = lambda: source.page(query, limit, after.key if after else None, backward=True)  # noqa: E731
+        else:
+
+            def job() -> list[QueueRow]:
+                key = source.key_at(query, start - 1)
+                return source.page(query, limit, key) if key is not None else []
+
         generation = self._generation
         self._runner.run_db(
-            self._incidents.list_recent,
-            self._page_size,
-            after,
-            on_done=lambda page: self._on_page_loaded(generation, page),
+            job,
+            on_done=lambda rows: self._on_page(generation, start, end, rows, backward),
             on_error=self._on_load_failed,
         )
 
-    # --- loading and refreshing ----------------------------------------------------------
-
-    def set_source(self, incidents: QueueSource) -> None:
-        """Swap the reader (quick start → services); the rows already shown stay."""
-        self._incidents = incidents
-
-    def reload(self) -> None:
-        """Start again from the newest incident (F5)."""
-        self._generation += 1
-        self.beginResetModel()
-        self._rows = []
-        self._row_of = {}
-        self._exhausted = False
-        self._loading = False
-        self.endResetModel()
-        self._runner.run_db(self._incidents.count, on_done=self._on_total_counted, on_error=self._on_load_failed)
-        self.fetchMore(QModelIndex())
-
-    def _on_total_counted(self, total: int) -> None:
-        self.total = total
-        self.total_changed.emit(total)
-
-    def _on_page_loaded(self, generation: int, page: list[IncidentSummary]) -> None:
-        self._set_loading(False)
+    def _on_page(self, generation: int, start: int, end: int, rows: list[QueueRow], backward: bool) -> None:
         if generation != self._generation:
             return
-        fresh = [row for row in page if row.id not in self._row_of]
-        if len(page) < self._page_size:
-            self._exhausted = True
-        if not fresh:
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-        for offset, row in enumerate(fresh):
-            self._row_of[row.id] = start + offset
-        self._rows.extend(fresh)
-        self.endInsertRows()
+        first = end - len(rows) if backward else start
+        changed: list[int] = []
+        for offset, row in enumerate(rows):
+            position = first + offset
+            if not start <= position < end or self._rows[position] is not None:
+                continue
+            if row.summary.id in self._position:
+                continue  # shown elsewhere already: the rows moved meanwhile; a refresh settles it
+            self._rows[position] = row
+            self._position[row.summary.id] = position
+            changed.append(position)
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(QUEUE_COLUMNS) - 1))
 
     def _on_load_failed(self, exc: Exception) -> None:
         self._set_loading(False)
@@ -198,38 +346,97 @@ class QueueTableModel(QAbstractTableModel):
         self._loading = loading
         self.loading_changed.emit(loading)
 
-    def refresh_incidents(self, ids: frozenset[uuid.UUID]) -> None:
-        """Re-read just these incidents; new ones within the loaded range are inserted in order."""
-        if ids:
-            self._runner.run_db(self._incidents.summaries, ids, on_done=self._on_summaries_loaded)
+    # --- refreshing from ChangeSets --------------------------------------------------------
 
-    def _on_summaries_loaded(self, summaries: list[IncidentSummary]) -> None:
-        newcomers = []
-        for summary in summaries:
-            row = self._row_of.get(summary.id)
-            if row is not None:
-                self._rows[row] = summary
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-            elif self._exhausted or (self._rows and _sort_key(summary) > _sort_key(self._rows[-1])):
-                # Within the loaded range but not loaded: new since the pages were read.
-                newcomers.append(summary)
-            # Older than the last loaded row: its page will bring it; it is not new to the total.
-        if not newcomers:
+    def refresh_incidents(self, ids: frozenset[uuid.UUID]) -> None:
+        """Re-read just these incidents: update in place, move, drop or insert them; then recount."""
+        if not ids:
             return
-        for summary in sorted(newcomers, key=_sort_key, reverse=True):
-            key = _sort_key(summary)
-            position = next((i for i, row in enumerate(self._rows) if _sort_key(row) < key), len(self._rows))
-            self.beginInsertRows(QModelIndex(), position, position)
-            self._rows.insert(position, summary)
-            self._row_of = {row.id: i for i, row in enumerate(self._rows)}
-            self.endInsertRows()
-        self._on_total_counted(self.total + len(newcomers))
+        generation = self._generation
+        query = self._query
+        self._runner.run_db(
+            self._source.rows_for,
+            query,
+            sorted(ids),
+            on_done=lambda answer: self._on_rows_refreshed(generation, answer),
+            on_error=self._on_load_failed,
+        )
+
+    def _on_rows_refreshed(self, generation: int, answer: tuple[list[QueueRow], frozenset[uuid.UUID]]) -> None:
+        if generation != self._generation:
+            return
+        found, gone = answer
+        located = True
+        for incident_id in gone:
+            if incident_id in self._position:
+                self._remove(self._position[incident_id])
+            else:
+                located = False
+        for row in found:
+            position = self._position.get(row.summary.id)
+            if position is not None and self._fits(position, row):
+                self._rows[position] = row
+                self.dataChanged.emit(self.index(position, 0), self.index(position, len(QUEUE_COLUMNS) - 1))
+                continue
+            if position is not None:
+                self._remove(position)
+            located = self._insert(row) and located
+        if not located or found or gone:
+            generation = self._generation
+            self._runner.run_db(
+                lambda: self._source.counts(self._query),
+                on_done=lambda counts: self._on_recounted(generation, counts),
+                on_error=self._on_load_failed,
+            )
+
+    def _fits(self, position: int, row: QueueRow) -> bool:
+        previous = self._rows[position - 1] if position > 0 else None
+        following = self._rows[position + 1] if position + 1 < len(self._rows) else None
+        return (previous is None or previous.order < row.order) and (following is None or row.order < following.order)
+
+    def _remove(self, position: int) -> None:
+        self.beginRemoveRows(QModelIndex(), position, position)
+        removed = self._rows.pop(position)
+        if removed is not None:
+            self._position.pop(removed.summary.id, None)
+        self._shift(position, -1)
+        self.endRemoveRows()
+
+    def _insert(self, row: QueueRow) -> bool:
+        """Put a row where its order says; in an unread gap only a placeholder (its page brings
+        it). Returns False when the row's place in the gap is not known exactly."""
+        loaded = sorted(self._position.values())
+        after = next((p for p in loaded if row.order < self._rows[p].order), None)  # type: ignore[union-attr]
+        before = next((p for p in reversed(loaded) if self._rows[p].order < row.order), None)  # type: ignore[union-attr]
+        if after is not None and ((before is None and after == 0) or (before is not None and after == before + 1)):
+            position, exact = after, True
+        elif after is None and ((before is None and not self._rows) or before == len(self._rows) - 1):
+            position, exact = len(self._rows), True
+        else:
+            position, exact = (before + 1 if before is not None else 0), False
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._shift(position, 1)
+        self._rows.insert(position, row if exact else None)
+        if exact:
+            self._position[row.summary.id] = position
+        self.endInsertRows()
+        return exact
+
+    def _shift(self, position: int, delta: int) -> None:
+        for incident_id, at in self._position.items():
+            if at >= position:
+                self._position[incident_id] = at + delta
+        # Pages asked for are by position; after a shift, ask again.
+        self._requested = {page for page in self._requested if (page + 1) * self._page_size <= position}
+
+    # --- lookups -------------------------------------------------------------------------
 
     def row_of(self, incident_id: uuid.UUID) -> int | None:
-        return self._row_of.get(incident_id)
+        return self._position.get(incident_id)
 
     def summary_at(self, row: int) -> IncidentSummary | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        queue_row = self._rows[row] if 0 <= row < len(self._rows) else None
+        return queue_row.summary if queue_row is not None else None
 
     def loaded_count(self) -> int:
-        return len(self._rows)
+        return len(self._position)

@@ -1,0 +1,224 @@
+"""Bulk changes to a selection of incidents: a preview first, one transaction per incident, one undo.
+
+Each incident goes through the ordinary ``IncidentService`` write (its own transaction with audit
+events and the same outbox mutations as a single edit: update_fields, reassign, change_status,
+add_note), so bulk changes sync exactly like hand-made ones and one refused incident does not
+stop the rest. Undo puts back the fields the last bulk change changed, the same way; notes are
+append-only (DESIGN §4) and stay.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from desktop_app.domain.dtos import ChangeSet, IncidentDetail, IncidentPatch
+from desktop_app.domain.enums import NoteKind, Priority, Status
+from desktop_app.domain.errors import HelpdeskError, ValidationError
+from desktop_app.domain.status_machine import TRANSITIONS, is_read_only
+from desktop_app.services.incident_service import IncidentService
+
+KINDS = ("status", "priority", "category", "assignee", "note")
+
+
+@dataclass(frozen=True)
+class BulkChange:
+    """What to do to every selected incident; only the fields of ``kind`` matter."""
+
+    kind: str
+    status: Status | None = None
+    priority: Priority | None = None
+    reason: str | None = None  # why the priority is overridden
+    category_id: uuid.UUID | None = None
+    category_path: str | None = None
+    group_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None  # None with kind "assignee": unassign
+    note: str | None = None
+    note_kind: NoteKind = NoteKind.WORKLOG
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValidationError(f"Unknown bulk change {self.kind!r}; use one of {', '.join(KINDS)}.")
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    incident_id: uuid.UUID
+    number: str
+    title: str
+    before: str
+    after: str
+    problem: str | None = None  # why this incident will be skipped
+
+    @property
+    def changes(self) -> bool:
+        return self.problem is None and self.before != self.after
+
+
+@dataclass
+class BulkOutcome:
+    changed: list[str] = field(default_factory=list)  # incident numbers
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (number, why)
+    changes: ChangeSet = field(default_factory=ChangeSet)
+
+    def summary(self, verb: str = "Changed") -> str:
+        text = f"{verb} {len(self.changed):,} incident{'s' if len(self.changed) != 1 else ''}"
+        if self.skipped:
+            text += f"; {len(self.skipped):,} skipped ({self.skipped[0][0]}: {self.skipped[0][1]}"
+            text += ", …)" if len(self.skipped) > 1 else ")"
+        return text + "."
+
+
+@dataclass(frozen=True)
+class _Undo:
+    kind: str
+    before: dict[uuid.UUID, IncidentDetail]
+
+
+class BulkService:
+    """Works through ``IncidentService``; keeps the last change for one undo."""
+
+    def __init__(self, incidents: IncidentService) -> None:
+        self._incidents = incidents
+        self._last: _Undo | None = None
+
+    @property
+    def can_undo(self) -> bool:
+        return self._last is not None
+
+    def preview(
+        self, ids: list[uuid.UUID], change: BulkChange, names: dict[uuid.UUID, str] | None = None
+    ) -> list[PreviewLine]:
+        """What each incident has now and will have; ``names`` turns ids into names for display."""
+        names = names or {}
+        lines = []
+        for incident_id in ids:
+            detail = self._incidents.get(incident_id)
+            before, after = _values(detail, change, names)
+            lines.append(
+                PreviewLine(detail.id, detail.display_number, detail.title, before, after, _problem(detail, change))
+            )
+        return lines
+
+    def apply(self, ids: list[uuid.UUID], change: BulkChange) -> BulkOutcome:
+        outcome = BulkOutcome()
+        before: dict[uuid.UUID, IncidentDetail] = {}
+        change_sets = []
+        for incident_id in ids:
+            detail = self._incidents.get(incident_id)
+            problem = _problem(detail, change)
+            if problem:
+                outcome.skipped.append((detail.display_number, problem))
+                continue
+            try:
+                result = self._apply_one(detail, change)
+            except HelpdeskError as exc:
+                outcome.skipped.append((detail.display_number, exc.message))
+                continue
+            before[detail.id] = detail
+            outcome.changed.append(detail.display_number)
+            change_sets.append(result)
+        outcome.changes = ChangeSet(tuple(c for changes in change_sets for c in changes.changes))
+        self._last = _Undo(change.kind, before) if before else self._last
+        return outcome
+
+    def undo(self) -> BulkOutcome:
+        """Put back what the last bulk change changed (not its notes: they are append-only)."""
+        if self._last is None:
+            raise ValidationError("There is no bulk change to undo.")
+        last, self._last = self._last, None
+        outcome = BulkOutcome()
+        change_sets = []
+        for _incident_id, old in last.before.items():
+            try:
+                result = self._restore(old, last.kind)
+            except HelpdeskError as exc:
+                outcome.skipped.append((old.display_number, exc.message))
+                continue
+            if result is not None:
+                outcome.changed.append(old.display_number)
+                change_sets.append(result)
+            else:
+                outcome.skipped.append((old.display_number, "notes are kept: they are append-only"))
+        outcome.changes = ChangeSet(tuple(c for changes in change_sets for c in changes.changes))
+        return outcome
+
+    # --- one incident ---------------------------------------------------------------------
+
+    def _apply_one(self, detail: IncidentDetail, change: BulkChange) -> ChangeSet:
+        incidents = self._incidents
+        if change.kind == "status":
+            assert change.status is not None
+            return incidents.change_status(detail.id, change.status).changes
+        if change.kind == "priority":
+            patch = IncidentPatch(priority_override=change.priority, priority_override_reason=change.reason)
+            return incidents.update(detail.id, patch).changes
+        if change.kind == "category":
+            patch = IncidentPatch(category_id=change.category_id, category_path=change.category_path)
+            return incidents.update(detail.id, patch).changes
+        if change.kind == "assignee":
+            group = change.group_id if change.group_id is not None else detail.group_id
+            return incidents.assign(detail.id, group_id=group, assignee_id=change.assignee_id).changes
+        return incidents.add_note(detail.id, change.note or "", change.note_kind).changes
+
+    def _restore(self, old: IncidentDetail, kind: str) -> ChangeSet | None:
+        incidents = self._incidents
+        now = incidents.get(old.id)
+        if kind == "status":
+            if now.status == old.status:
+                return ChangeSet()
+            return incidents.change_status(old.id, old.status, hold_reason=old.hold_reason).changes
+        if kind == "priority":
+            if old.priority_override_reason:
+                patch = IncidentPatch(
+                    priority_override=old.priority, priority_override_reason=old.priority_override_reason
+                )
+            else:
+                patch = IncidentPatch(clear_priority_override=True)
+            return incidents.update(old.id, patch).changes
+        if kind == "category":
+            if old.category_id is None:
+                raise ValidationError("it had no category, and a category cannot be cleared")
+            return incidents.update(old.id, IncidentPatch(category_id=old.category_id)).changes
+        if kind == "assignee":
+            if (now.group_id, now.assignee_id) == (old.group_id, old.assignee_id):
+                return ChangeSet()
+            return incidents.assign(old.id, group_id=old.group_id, assignee_id=old.assignee_id).changes
+        return None
+
+
+def _problem(detail: IncidentDetail, change: BulkChange) -> str | None:
+    if change.kind == "status":
+        assert change.status is not None
+        if change.status == detail.status:
+            return f"already {detail.status.label.lower()}"
+        if change.status not in TRANSITIONS[detail.status]:
+            return f"cannot go from {detail.status.label.lower()} to {change.status.label.lower()}"
+        if change.status in (Status.ON_HOLD, Status.RESOLVED, Status.CLOSED):
+            return f"{change.status.label.lower()} needs details given one incident at a time"
+        return None
+    if is_read_only(detail.status):
+        return f"{detail.status.label.lower()} and read-only"
+    if change.kind == "priority" and change.priority == detail.priority:
+        return f"already {detail.priority.value}"
+    if (
+        change.kind == "assignee"
+        and detail.assignee_id == change.assignee_id
+        and change.group_id in (None, detail.group_id)
+    ):
+        return "already assigned that way"
+    return None
+
+
+def _values(detail: IncidentDetail, change: BulkChange, names: dict[uuid.UUID, str]) -> tuple[str, str]:
+    if change.kind == "status":
+        return detail.status.label, change.status.label if change.status else ""
+    if change.kind == "priority":
+        return detail.priority.value, change.priority.value if change.priority else ""
+    if change.kind == "category":
+        after = change.category_path or (names.get(change.category_id, "") if change.category_id else "")
+        return detail.category_path or "", after
+    if change.kind == "assignee":
+        after = names.get(change.assignee_id, "") if change.assignee_id else "(unassigned)"
+        return detail.assignee_name or "(unassigned)", after
+    return "", f"+ note: {(change.note or '')[:60]}"

@@ -1,0 +1,189 @@
+"""The queue's filter bar: status, priority, channel, group, assignee, reporter, dates, drills.
+
+It edits the filter part of a ``QueueQuery`` (``apply_to``) and shows a saved view's (``show``);
+``changed`` fires on every edit, and the navigation reloads the queue.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QMenu, QToolButton, QWidget
+
+from desktop_app.domain.dtos import AgentSummary, GroupSummary
+from desktop_app.domain.enums import Channel, Priority, Status
+from desktop_app.domain.queue_filter import OPEN_STATUSES, QueueQuery
+
+ANY = "any"
+# Date presets: (label, days back the range starts at, days back it ends at).
+DATE_PRESETS = (
+    ("Any time", None, None),
+    ("Last 24 hours", 1, None),
+    ("Last 7 days", 7, None),
+    ("Last 30 days", 30, None),
+    ("Older than 30 days", None, 30),
+)
+
+
+class ChoiceButton(QToolButton):
+    """A drop-down of checkable choices; none checked means "any"."""
+
+    changed = Signal()
+
+    def __init__(self, label: str, choices: list[tuple[str, object]], object_name: str) -> None:
+        super().__init__(objectName=object_name)
+        self._label = label
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu_ = QMenu(self)
+        self.setMenu(self.menu_)
+        self._actions = []
+        for text, value in choices:
+            action = self.menu_.addAction(text)
+            action.setCheckable(True)
+            action.setData(value)
+            action.toggled.connect(self._on_toggled)
+            self._actions.append(action)
+        self._refresh_text()
+
+    def values(self) -> list[object]:
+        return [action.data() for action in self._actions if action.isChecked()]
+
+    def set_values(self, values: list[object]) -> None:
+        for action in self._actions:
+            action.blockSignals(True)
+            action.setChecked(action.data() in values)
+            action.blockSignals(False)
+        self._refresh_text()
+
+    def _on_toggled(self, _checked: bool) -> None:
+        self._refresh_text()
+        self.changed.emit()
+
+    def _refresh_text(self) -> None:
+        chosen = [action.text() for action in self._actions if action.isChecked()]
+        shown = "any" if not chosen else (chosen[0] if len(chosen) == 1 else f"{len(chosen)} chosen")
+        self.setText(f"{self._label}: {shown}")
+
+
+class QueueFilterBar(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status = ChoiceButton(
+            "Status", [("Open (any)", "open"), *((s.label, s.value) for s in Status)], "filterStatus"
+        )
+        self.priority = ChoiceButton("Priority", [(p.label, p.value) for p in Priority], "filterPriority")
+        self.channel = ChoiceButton("Channel", [(c.label, c.value) for c in Channel], "filterChannel")
+        self.group = QComboBox(objectName="filterGroup")
+        self.assignee = QComboBox(objectName="filterAssignee")
+        self.reporter = QLineEdit(objectName="filterReporter")
+        self.reporter.setPlaceholderText("Reporter")
+        self.reporter.setClearButtonEnabled(True)
+        self.reporter.setMaximumWidth(150)
+        self.created = QComboBox(objectName="filterCreated")
+        self.updated = QComboBox(objectName="filterUpdated")
+        for combo, prefix in ((self.created, "Created"), (self.updated, "Updated")):
+            for label, start, end in DATE_PRESETS:
+                combo.addItem(f"{prefix}: {label.lower()}" if start or end else f"{prefix}: any time", (start, end))
+        self.drill = QComboBox(objectName="filterDrill")
+        for label, value in (("Drills: included", None), ("Drills only", True), ("No drills", False)):
+            self.drill.addItem(label, value)
+        self.set_people([], [])
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.status, self.priority, self.channel, self.group, self.assignee, self.reporter):
+            layout.addWidget(widget)
+        for widget in (self.created, self.updated, self.drill):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        for button in (self.status, self.priority, self.channel):
+            button.changed.connect(self.changed)
+        for combo in (self.group, self.assignee, self.created, self.updated, self.drill):
+            combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
+        self.reporter.returnPressed.connect(self.changed)
+
+    def set_people(self, groups: list[GroupSummary], agents: list[AgentSummary]) -> None:
+        self.agents = list(agents)
+        for combo in (self.group, self.assignee):
+            combo.blockSignals(True)
+            combo.clear()
+        self.group.addItem("Group: any", None)
+        for group in groups:
+            self.group.addItem(f"Group: {group.name}", str(group.id))
+        self.assignee.addItem("Assignee: anyone", None)
+        self.assignee.addItem("Assignee: me", "me")
+        self.assignee.addItem("Assignee: unassigned", "none")
+        for agent in agents:
+            self.assignee.addItem(f"Assignee: {agent.name}", str(agent.id))
+        for combo in (self.group, self.assignee):
+            combo.blockSignals(False)
+
+    def apply_to(self, query: QueueQuery, now: datetime | None = None) -> QueueQuery:
+        """The query with this bar's filters (everything else kept)."""
+        now = now or datetime.now(UTC)
+        statuses = [str(v) for v in self.status.values()]
+        chosen = {s for s in Status if s.value in statuses}
+        if "open" in statuses:
+            chosen |= set(OPEN_STATUSES)
+        assignee = self.assignee.currentData()
+        group = self.group.currentData()
+        created_from, created_to = _range(self.created.currentData(), now)
+        updated_from, updated_to = _range(self.updated.currentData(), now)
+        return query.with_changes(
+            statuses=tuple(s for s in Status if s in chosen),
+            priorities=tuple(Priority(str(v)) for v in self.priority.values()),
+            channels=tuple(Channel(str(v)) for v in self.channel.values()),
+            group_ids=(uuid.UUID(group),) if group else (),
+            assigned_to_me=assignee == "me",
+            unassigned=assignee == "none",
+            assignee_ids=(uuid.UUID(assignee),) if assignee not in (None, "me", "none") else (),
+            reporter=self.reporter.text().strip(),
+            created_from=created_from,
+            created_to=created_to,
+            updated_from=updated_from,
+            updated_to=updated_to,
+            drill=self.drill.currentData(),
+        )
+
+    def show(self, query: QueueQuery) -> None:
+        """Reflect a query's filters without firing ``changed``."""
+        self.blockSignals(True)
+        try:
+            statuses = {s.value for s in query.statuses}
+            if set(OPEN_STATUSES) == set(query.statuses):
+                statuses = {"open"}
+            self.status.set_values(sorted(statuses))
+            self.priority.set_values([p.value for p in query.priorities])
+            self.channel.set_values([c.value for c in query.channels])
+            _select(self.group, str(query.group_ids[0]) if query.group_ids else None)
+            if query.assigned_to_me:
+                assignee: str | None = "me"
+            elif query.unassigned:
+                assignee = "none"
+            else:
+                assignee = str(query.assignee_ids[0]) if query.assignee_ids else None
+            _select(self.assignee, assignee)
+            self.reporter.setText(query.reporter)
+            _select(self.created, (None, None))
+            _select(self.updated, (None, None))
+            _select(self.drill, query.drill)
+        finally:
+            self.blockSignals(False)
+        super().show()
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    combo.blockSignals(True)
+    index = next((n for n in range(combo.count()) if combo.itemData(n) == value), 0)
+    combo.setCurrentIndex(index)
+    combo.blockSignals(False)
+
+
+def _range(preset: object, now: datetime) -> tuple[datetime | None, datetime | None]:
+    start_days, end_days = preset if isinstance(preset, tuple) else (None, None)
+    start = now - timedelta(days=start_days) if start_days else None
+    end = now - timedelta(days=end_days) if end_days else None
+    return start, end
