@@ -80,31 +80,40 @@ def chain_hash(prev_hash: str, document: str) -> str:
 
 def append_entry(session: Session, record: LogRecord) -> MutationLogEntry:
     """Append after the current tail; the caller holds the change-counter lock, so the tail is stable."""
+    return append_entries(session, [record])[0]
+
+
+def append_entries(session: Session, records: list[LogRecord]) -> list[MutationLogEntry]:
+    """Append several entries in order with one read of the tail (a push group's mutations)."""
     tail = session.execute(
         select(MutationLogEntry.position, MutationLogEntry.hash).order_by(MutationLogEntry.position.desc()).limit(1)
     ).first()
     position, prev_hash = (tail[0] + 1, tail[1]) if tail else (1, GENESIS_HASH)
-    entry = MutationLogEntry(
-        position=position,
-        mutation_id=record.mutation_id,
-        name=record.name,
-        entity_id=record.entity_id,
-        client_id=record.client_id,
-        user_id=record.user_id,
-        seq=record.seq,
-        hlc=record.hlc,
-        outcome=record.outcome,
-        code=record.code,
-        reason=record.reason,
-        # The database keeps microseconds: hash what will be read back.
-        device_time=record.device_time,
-        server_time=record.server_time,
-        prev_hash=prev_hash,
-        hash="",
-    )
-    entry.hash = chain_hash(prev_hash, entry_document(entry))
-    session.add(entry)  # written with the rest of the transaction at commit
-    return entry
+    entries = []
+    for record in records:
+        entry = MutationLogEntry(
+            position=position,
+            mutation_id=record.mutation_id,
+            name=record.name,
+            entity_id=record.entity_id,
+            client_id=record.client_id,
+            user_id=record.user_id,
+            seq=record.seq,
+            hlc=record.hlc,
+            outcome=record.outcome,
+            code=record.code,
+            reason=record.reason,
+            # The database keeps microseconds: hash what will be read back.
+            device_time=record.device_time,
+            server_time=record.server_time,
+            prev_hash=prev_hash,
+            hash="",
+        )
+        entry.hash = chain_hash(prev_hash, entry_document(entry))
+        entries.append(entry)
+        position, prev_hash = position + 1, entry.hash
+    session.add_all(entries)  # written with the rest of the transaction, in one batch
+    return entries
 
 
 def verify_chain(session: Session, *, batch: int = 1000) -> ChainVerdict:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from central_server.domain.errors import InvalidValueError, RejectionError
 from central_server.domain.hlc import check_hlc, clock_offset_ms
 from central_server.domain.permissions import Actor
 from central_server.models import Client, PushResult
-from central_server.services.audit_chain import LogRecord, append_entry
+from central_server.services.audit_chain import LogRecord, append_entries
 from central_server.services.clients import owned_client
 from central_server.services.errors import RequestRefusedError
 from central_server.services.mutations import APPLIERS, Applied, MutationScope
@@ -115,42 +116,54 @@ def _push_group(
         replayed = _stored_result(ctx, client_id, first)
         if replayed is not None:
             return [replayed]
-    results: list[MutationResult] = []
     started = time.monotonic()
     with write_unit(ctx) as unit:
         client = unit.session.get(Client, client_id)
         assert client is not None  # made by _client_last_seq
+        if first.seq <= client.last_seq:  # another request for this client got there first
+            stored = unit.session.get(PushResult, (client_id, first.seq))
+            if stored is not None:
+                return [_replay(stored, first)]
+        group = GroupRecords(client.last_seq)
         for mutation in mutations[:GROUP_MAX]:
-            if results and (mutation.seq <= known_last_seq or time.monotonic() - started > GROUP_SECONDS):
+            if group.results and (mutation.seq <= known_last_seq or time.monotonic() - started > GROUP_SECONDS):
                 break  # replays are answered outside the lock; a long group lets other writers in
-            results.append(_push_one(unit, actor, client, mutation, offset_ms))
-    return results
+            _push_one(unit, actor, client_id, mutation, offset_ms, group)
+        # The group's bookkeeping in one batch at the end: the client's high-water mark, the stored
+        # results, the hash chain. The whole transaction commits or nothing does.
+        client.last_seq = group.last_seq
+        client.last_seen_at = unit.now
+        unit.session.add_all(group.stored)
+        append_entries(unit.session, group.log)
+        return group.results
+
+
+@dataclass
+class GroupRecords:
+    last_seq: int
+    results: list[MutationResult] = field(default_factory=list)
+    stored: list[PushResult] = field(default_factory=list)
+    log: list[LogRecord] = field(default_factory=list)
 
 
 def _push_one(
-    unit: WriteUnit, actor: Actor, client: Client, mutation: Mutation, offset_ms: int | None
-) -> MutationResult:
-    client_id = client.id
-    if mutation.seq <= client.last_seq:  # another request for this client got there first
-        stored = unit.session.get(PushResult, (client_id, mutation.seq))
-        if stored is not None:
-            return _replay(stored, mutation)
-    if mutation.seq != client.last_seq + 1:
-        raise _seq_gap(client.last_seq + 1, client.last_seq)
+    unit: WriteUnit,
+    actor: Actor,
+    client_id: uuid.UUID,
+    mutation: Mutation,
+    offset_ms: int | None,
+    group: GroupRecords,
+) -> None:
+    if mutation.seq != group.last_seq + 1:
+        raise _seq_gap(group.last_seq + 1, group.last_seq)
     result = _apply(unit, actor, client_id, mutation, offset_ms)
-    unit.session.add(
-        PushResult(
-            client_id=client_id,
-            seq=mutation.seq,
-            mutation_id=mutation.mutation_id,
-            result=result.model_dump(mode="json"),
-        )
-    )
-    client.last_seq = mutation.seq
-    client.last_seen_at = unit.now
+    group.last_seq = mutation.seq
+    group.results.append(result)
+    stored = PushResult(client_id=client_id, seq=mutation.seq, mutation_id=mutation.mutation_id)
+    stored.result = result.model_dump(mode="json")
+    group.stored.append(stored)
     scope = MutationScope(unit, actor, client_id, mutation)
-    append_entry(
-        unit.session,
+    group.log.append(
         LogRecord(
             name=mutation.name,
             outcome=result.outcome,
@@ -164,9 +177,8 @@ def _push_one(
             code=result.code,
             reason=result.reason,
             device_time=scope.device_time,
-        ),
+        )
     )
-    return result
 
 
 def _apply(
