@@ -1,0 +1,262 @@
+"""The queue at scale: each interaction with the real views (offscreen) against its raw sqlite3 floor.
+
+Seeds a data directory once (``helpdesk-cli seed-demo``; reused when it already holds the
+incidents), then, in this process, shows the real main window and times, median of ``--runs``:
+first page painted after start (quick start, as the app does), switch category, apply a filter,
+change the sort column, search a word, search a phrase, jump to the last row. An interaction ends
+when the model has its rows for the visible part of the table and the table has repainted
+(``viewport().repaint()``, synchronous). Its floor is the same SQL (the plan ``QueueService``
+builds) run on a plain sqlite3 connection: the count and the first page, or the last page.
+Prints one JSON object: each figure, its floor, the ratio, and peak RSS.
+
+    .venv/bin/python benchmarks/queue.py --incidents 1000000 [--data-dir DIR] [--runs 7]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# This file is named like the stdlib module ``queue``: take its folder off the path before
+# anything (concurrent.futures, PySide6) imports the real one.
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import sqlite3  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+TARGETS = {"interaction_ms_max": 100, "search_ms_max": 50, "ratio_max": 3.0, "peak_rss_mb_max": 300}
+WAIT_LIMIT_S = 30.0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--reporters", type=int, default=100_000)
+    parser.add_argument("--data-dir", type=Path, help="seeded once, then reused (default /tmp/helpdesk-queue-N)")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--word", default="printer", help="a word that matches many incidents")
+    parser.add_argument("--phrase", default='"paper jam"')
+    return parser.parse_args(argv)
+
+
+def ensure_seeded(data_dir: Path, incidents: int, reporters: int) -> None:
+    database = data_dir / "helpdesk.sqlite3"
+    if database.exists():
+        with sqlite3.connect(database) as conn:
+            have = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        if have >= incidents:
+            return
+    cli = [sys.executable, "-m", "desktop_app.cli.main", "--data-dir", str(data_dir)]
+    subprocess.run([*cli, "init"], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    seed = ["seed-demo", "--incidents", str(incidents), "--reporters", str(reporters), "--seed", "4", "--quiet"]
+    subprocess.run([*cli, *seed], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+
+
+class Bench:
+    def __init__(self, data_dir: Path) -> None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtWidgets import QApplication
+
+        self.app = QApplication.instance() or QApplication([])
+        self.data_dir = data_dir
+        self.database = data_dir / "helpdesk.sqlite3"
+        self.raw = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
+
+    # --- waiting for the view ------------------------------------------------------------
+
+    def painted(self, window) -> None:
+        """Spin the event loop until the visible rows are loaded, then repaint synchronously."""
+        model, table = window.queue_model, window.queue.table
+        deadline = time.perf_counter() + WAIT_LIMIT_S
+        while time.perf_counter() < deadline:
+            self.app.processEvents()
+            if model._loading:
+                continue
+            first = max(table.rowAt(0), 0)
+            last = table.rowAt(table.viewport().height() - 1)
+            last = model.rowCount() - 1 if last < 0 else last
+            if all(model._rows[row] is not None for row in range(first, last + 1)):
+                table.viewport().repaint()
+                return
+            time.sleep(0.0005)
+        raise RuntimeError("the queue did not load in time")
+
+    def timed(self, window, action: Callable[[], None]) -> float:
+        started = time.perf_counter()
+        action()
+        self.painted(window)
+        return (time.perf_counter() - started) * 1000
+
+    # --- the floor: the service's SQL on plain sqlite3 -----------------------------------------
+
+    def floor(self, context, query, last_page: bool = False) -> float:
+        from desktop_app.db import queue_sql
+
+        with context.queue._read() as session:
+            plan = context.queue._plan(session, query)
+        rows = 40
+
+        def execute(sql: str, params) -> list[tuple]:
+            return self.raw.execute(sql, tuple(params)).fetchall()
+
+        started = time.perf_counter()
+        if last_page:
+            queue_sql.read_page(execute, plan, rows, None, True)
+        else:
+            queue_sql.count_matches(execute, plan, with_total=False, exact=False)
+            queue_sql.read_page(execute, plan, rows, None, False)
+        return (time.perf_counter() - started) * 1000
+
+
+def measure(args: argparse.Namespace) -> dict[str, object]:
+    data_dir = args.data_dir or Path(f"/tmp/helpdesk-queue-{args.incidents}")
+    ensure_seeded(data_dir, args.incidents, args.reporters)
+    bench = Bench(data_dir)
+    from desktop_app.context import open_context
+    from desktop_app.db.queue_sql import QuickQueuePager
+    from desktop_app.domain.enums import Priority
+    from desktop_app.domain.queue_filter import QueueQuery, QueueSort
+    from desktop_app.views.change_bus import ChangeBus
+    from desktop_app.views.main_window import MainWindow, QuickStart
+    from desktop_app.views.tasks import ThreadedTaskRunner
+
+    context = open_context(data_dir)
+    results: dict[str, dict[str, float]] = {}
+
+    def record(name: str, app_runs: list[float], floor_runs: list[float]) -> None:
+        app_ms, floor_ms = statistics.median(app_runs), statistics.median(floor_runs)
+        results[name] = {
+            "median_ms": round(app_ms, 1),
+            "floor_ms": round(floor_ms, 2),
+            "ratio": round(app_ms / floor_ms, 2) if floor_ms else None,
+        }
+
+    # First page painted after start: the window, the quick reader's count and first page.
+    start_runs, start_floor = [], []
+    for _ in range(args.runs):
+        runner = ThreadedTaskRunner()
+        started = time.perf_counter()
+        window = MainWindow(
+            None, runner, ChangeBus(), quick_start=QuickStart(data_dir, QuickQueuePager(bench.database))
+        )
+        window.resize(1600, 900)
+        window.show()
+        bench.painted(window)
+        start_runs.append((time.perf_counter() - started) * 1000)
+        window.close()
+        runner.shutdown()
+        window.deleteLater()  # one window at a time, as in the app: peak RSS is one window's
+        bench.app.processEvents()
+        started = time.perf_counter()
+        bench.raw.execute("SELECT count(*) FROM incidents").fetchone()
+        start_floor.append((time.perf_counter() - started) * 1000 + bench.floor(context, QueueQuery()))
+    record("first_page_after_start", start_runs, start_floor)
+
+    runner = ThreadedTaskRunner()
+    window = MainWindow(context, runner, ChangeBus())
+    window.resize(1600, 900)
+    window.show()
+    bench.painted(window)
+    navigator, model = window.queue_navigator, window.queue_model
+    base = QueueQuery()
+    network = context.categories.resolve_path("Network").id
+    interactions: list[tuple[str, Callable[[], None], QueueQuery, bool]] = [
+        ("switch_category", lambda: navigator.set_category(network), base.with_changes(category_id=network), False),
+        (
+            "apply_filter",
+            lambda: _filter_priority(window, Priority.P1),
+            base.with_changes(priorities=(Priority.P1,)),
+            False,
+        ),
+        (
+            "change_sort_column",
+            lambda: model.sort(1, _ascending()),
+            base.with_changes(sort=QueueSort("priority", False)),
+            False,
+        ),
+        ("search_word", lambda: _search(window, args.word), base.with_changes(search=args.word), False),
+        ("search_phrase", lambda: _search(window, args.phrase), base.with_changes(search=args.phrase), False),
+        ("jump_to_last_row", window.queue.table.scrollToBottom, base, True),
+    ]
+    for name, action, query, last_page in interactions:
+        app_runs, floor_runs = [], []
+        for _ in range(args.runs):
+            _reset(window, bench)
+            app_runs.append(bench.timed(window, action))
+            floor_runs.append(bench.floor(context, query, last_page))
+        record(name, app_runs, floor_runs)
+    window.close()
+    runner.shutdown()
+    context.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return _report(args, data_dir, results, peak_mb)
+
+
+def _ascending():
+    from PySide6.QtCore import Qt
+
+    return Qt.SortOrder.AscendingOrder
+
+
+def _filter_priority(window, priority) -> None:
+    window.queue.filters.priority.set_values([priority.value])
+    window.queue.filters.changed.emit()
+
+
+def _search(window, text: str) -> None:
+    window.queue.search.setText(text)
+    window.queue_navigator._apply_search()
+
+
+def _reset(window, bench: Bench) -> None:
+    """Back to every incident, newest first, scrolled to the top (not timed)."""
+    from desktop_app.domain.queue_filter import QueueQuery
+
+    window.queue.filters.priority.set_values([])
+    window.queue.search.setText("")
+    window.queue_model.set_query(QueueQuery())
+    bench.painted(window)
+    window.queue.table.scrollToTop()
+    bench.painted(window)
+
+
+def _report(args: argparse.Namespace, data_dir: Path, results: dict, peak_mb: float) -> dict[str, object]:
+    failures = []
+    for name, figures in results.items():
+        limit = TARGETS["search_ms_max"] if name.startswith("search") else TARGETS["interaction_ms_max"]
+        if figures["median_ms"] > limit:
+            failures.append(f"{name}: {figures['median_ms']} ms > {limit} ms")
+        if figures["ratio"] is not None and figures["ratio"] > TARGETS["ratio_max"]:
+            failures.append(f"{name}: {figures['ratio']}x its floor > {TARGETS['ratio_max']}x")
+    if peak_mb > TARGETS["peak_rss_mb_max"]:
+        failures.append(f"peak RSS {peak_mb:.0f} MB > {TARGETS['peak_rss_mb_max']} MB")
+    with sqlite3.connect(data_dir / "helpdesk.sqlite3") as conn:
+        incidents = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    return {
+        "n_incidents": incidents,
+        "runs": args.runs,
+        "platform": os.environ.get("QT_QPA_PLATFORM"),
+        "interactions": results,
+        "peak_rss_mb": round(peak_mb, 1),
+        "targets": TARGETS,
+        "targets_met": not failures,
+        "missed": failures,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    print(json.dumps(measure(parse_args(argv)), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
