@@ -8,6 +8,7 @@ from desktop_app.cli import attachment_commands as attachments
 from desktop_app.cli import directory_commands as directory
 from desktop_app.cli import incident_commands as incidents
 from desktop_app.cli import mail_commands as mail
+from desktop_app.cli import queue_commands as queue
 from desktop_app.cli import setup_commands as setup
 from desktop_app.cli import sla_commands as sla
 from desktop_app.cli import sync_commands as sync
@@ -90,11 +91,13 @@ def _add_incident_commands(commands: argparse._SubParsersAction) -> None:
     _json_flag(update)
     update.set_defaults(handler=incidents.cmd_update)
 
-    listing = commands.add_parser("list", help="the newest incidents")
+    listing = commands.add_parser("list", help="incidents, newest first, filtered like the queue")
     listing.add_argument("--limit", type=positive_value, default=50, metavar="N", help="at most N rows (default 50)")
     listing.add_argument("--open", action="store_true", help="only incidents that are not resolved, closed or canceled")
+    queue.add_list_options(listing)
     _json_flag(listing)
-    listing.set_defaults(handler=incidents.cmd_list)
+    listing.set_defaults(handler=queue.cmd_list)
+    queue.add_search_parser(commands, _json_flag)
 
     show = commands.add_parser("show", help="one incident with its notes and history")
     show.add_argument("number", help=NUMBER_HELP)
