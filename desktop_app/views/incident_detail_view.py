@@ -26,6 +26,7 @@ from desktop_app.domain.enums import IMPACT_LABELS, URGENCY_LABELS, NoteKind, St
 from desktop_app.domain.status_machine import is_read_only
 from desktop_app.domain.timeline import timeline_for
 from desktop_app.views.attachments.attachment_strip import AttachmentStrip
+from desktop_app.views.search_highlight import set_highlighted
 from desktop_app.views.sla.sla_panel import SlaPanel
 from desktop_app.views.widgets.error_banner import ErrorBanner
 from desktop_app.views.widgets.priority_badge import PriorityBadge
@@ -58,6 +59,8 @@ class IncidentDetailView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail: IncidentDetail | None = None
+        # The queue's search words, marked in the title and description (views/search_highlight.py).
+        self.highlight_words: tuple[tuple[str, bool], ...] = ()
         self.stack = QStackedWidget()
         self.placeholder = QLabel(
             "Select an incident in the queue, or press Ctrl+N to log a new one.", objectName="detailPlaceholder"
@@ -183,6 +186,12 @@ class IncidentDetailView(QWidget):
 
     # --- showing -------------------------------------------------------------------------
 
+    def set_highlight(self, words: tuple[tuple[str, bool], ...]) -> None:
+        self.highlight_words = tuple(words)
+        if self.detail is not None:
+            set_highlighted(self.title, self.detail.title, self.highlight_words)
+            set_highlighted(self.description, self.detail.description, self.highlight_words)
+
     def show_incident(self, detail: IncidentDetail | None) -> None:
         keep_draft = self.detail is not None and detail is not None and self.detail.id == detail.id
         self.detail = detail
@@ -202,7 +211,7 @@ class IncidentDetailView(QWidget):
         self.status.setStyleSheet(
             f"QLabel {{ background: {colours[0]}; color: {colours[1]}; border-radius: 4px; padding: 3px 8px; }}"
         )
-        self.title.setText(detail.title)
+        set_highlighted(self.title, detail.title, self.highlight_words)
         reporter = detail.reporter_name or "–"
         if detail.reporter and detail.reporter.is_vip:
             reporter = "★ VIP · " + reporter
@@ -224,7 +233,7 @@ class IncidentDetailView(QWidget):
         code = RESOLUTION_CODES.get(detail.resolution_code or "", detail.resolution_code)
         resolution = " · ".join(p for p in (code, detail.resolution_steps) if p)
         self._set("resolution", resolution or "–")
-        self.description.setText(detail.description)
+        set_highlighted(self.description, detail.description, self.highlight_words)
         self.timeline.show_entries(timeline_for(detail))
         read_only = is_read_only(detail.status)
         self.assign_button.setEnabled(not read_only)

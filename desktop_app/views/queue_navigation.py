@@ -65,6 +65,7 @@ class QueueNavigator(QObject):
         self.model.query_changed.connect(self._on_query_changed)
         self.window.bus.incidents_changed.connect(lambda _ids: self._counts_timer.start())
         self.window.bus.incidents_created.connect(lambda _ids: self._counts_timer.start())
+        self.highlight_changed.connect(self.window.detail.set_highlight)
 
     # --- the sidebar ---------------------------------------------------------------------
 

@@ -129,3 +129,65 @@ def test_count_text_says_how_results_are_ordered() -> None:
     assert count_text(QueueCounts(1_000_000, 12_345)) == "1,000,000 incidents, 12,345 match"
     recent = QueueCounts(1_000_000, 35_752, "recent", "too many matches to rank (over 1,000): most recent first")
     assert count_text(recent).endswith("· too many matches to rank (over 1,000): most recent first")
+
+
+def test_search_words_are_marked_in_the_detail_pane(
+    qtbot: QtBot, context: AppContext, clock: FixedClock, make_incident: Callable[..., Any], runner, bus
+) -> None:
+    from desktop_app.views.search_highlight import highlight_html
+
+    assert highlight_html("Printer <b> jams; printing", (("print", True),)) == (
+        '<span style="background-color: #fff176;">Printer</span> &lt;b&gt; jams; '
+        '<span style="background-color: #fff176;">printing</span>'
+    )
+    assert highlight_html("nothing here", (("printer", False),)) is None
+    _seed(context, clock, make_incident)
+    window = _window_after_seed(qtbot, context, runner, bus)
+    window.queue.search.setText("jam")
+    window.queue_navigator._apply_search()
+    window.queue.select_incident(window.queue_model.summary_at(0).id)
+    assert 'background-color: #fff176;">jam</span>' in window.detail.description.text()
+    window.queue.search.setText("")
+    window.queue_navigator._apply_search()
+    assert "span" not in window.detail.description.text()
+
+
+def test_bulk_change_preview_apply_and_undo_from_the_window(
+    qtbot: QtBot, context: AppContext, clock: FixedClock, make_incident: Callable[..., Any], runner, bus
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    _seed(context, clock, make_incident)
+    window = _window_after_seed(qtbot, context, runner, bus)
+    table, model = window.queue.table, window.queue_model
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in (1, 2, 3):
+        table.selectionModel().select(model.index(row, 0), flags)
+    dialog = window.queue_navigator.open_bulk()
+    assert dialog is not None
+    dialog.kind.setCurrentIndex(dialog.kind.findData("category"))
+    dialog.category.setText("Email > Mailbox")
+    dialog.preview_button.click()
+    assert dialog.table.rowCount() == 3
+    assert dialog.table.item(0, 3).text() == "Email > Mailbox"
+    dialog.apply_requested.emit(dialog.change())
+    assert [model.summary_at(r).category_path for r in (1, 2, 3)] == ["Email > Mailbox"] * 3
+    assert window.actions_by_id["undo_bulk"].isEnabled()
+    assert "Changed 3 incidents" in window.statusBar().currentMessage()
+    window.actions_by_id["undo_bulk"].trigger()
+    assert "Email > Mailbox" not in [model.summary_at(r).category_path for r in (1, 2, 3)]
+
+
+def test_command_palette_finds_actions_and_views(
+    qtbot: QtBot, context: AppContext, clock: FixedClock, make_incident: Callable[..., Any], runner, bus
+) -> None:
+    _seed(context, clock, make_incident)
+    window = _window_after_seed(qtbot, context, runner, bus)
+    palette = window.queue_navigator.open_palette()
+    palette.input.setText("on hold")
+    assert palette.proxy.rowCount() == 1
+    palette.run_current()
+    assert window.queue.heading.text() == "On hold"
+    palette = window.queue_navigator.open_palette()
+    palette.input.setText("bulk change")
+    assert palette.list.currentIndex().data().startswith("Bulk change")
