@@ -40,6 +40,8 @@ def configure_logging(
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     root.setLevel(level)
+    # Alembic announces each of its plugins at INFO on every migration: noise in "last log lines".
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     return path
 
 
