@@ -25,6 +25,7 @@ from desktop_app.log_files import configure_logging, log_uncaught_exceptions
 from desktop_app.paths import resolve_paths
 from desktop_app.views.change_bus import ChangeBus
 from desktop_app.views.main_window import MainWindow, QuickStart
+from desktop_app.views.qt_messages import route_qt_messages_to_log
 from desktop_app.views.resources import app_icon, stylesheet
 from desktop_app.views.single_instance import FileOpenFilter, LaunchRequest, claim_single_instance, deliver_request
 from desktop_app.views.tasks import ThreadedTaskRunner
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0  # the running window took the request
     configure_logging(paths.logs)
     log_uncaught_exceptions()
+    route_qt_messages_to_log()
     log.info("Help Desk %s starting on %s", __version__, paths.data_dir)
     app.setStyleSheet(stylesheet())
     runner = ThreadedTaskRunner()

@@ -85,3 +85,18 @@ def test_log_directory_is_per_user_unless_a_data_dir_is_chosen(tmp_path: Path, m
         assert default.logs.name == "log" or "helpdesk" in default.logs.parts
     monkeypatch.setenv(ENV_LOG_DIR, str(tmp_path / "elsewhere"))
     assert resolve_paths(tmp_path / "data").logs == (tmp_path / "elsewhere").resolve()
+
+
+def test_qt_warnings_reach_the_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from PySide6.QtCore import QMessageLogContext, QtMsgType
+
+    from desktop_app.views.qt_messages import log_qt_message
+
+    path = configure_logging(tmp_path / "logs")
+    log_qt_message(QtMsgType.QtWarningMsg, QMessageLogContext(), "QPainter::begin: Paint device returned engine == 0")
+    log_qt_message(QtMsgType.QtDebugMsg, QMessageLogContext(), "a chatty debug line")
+    text = path.read_text(encoding="utf-8")
+    assert "WARNING qt" in text
+    assert "Paint device returned engine == 0" in text
+    assert "a chatty debug line" not in text, "debug output stays out of the file"
+    assert "Paint device" in capsys.readouterr().err, "still printed for a terminal"
