@@ -143,16 +143,18 @@ def key_at(execute: Execute, plan: Plan, position: int) -> tuple | None:
         rows = _ranked_page(execute, plan, position + 1, None, False)
         return rows[position].key if position < len(rows) else None
     remaining = position
+    # A search with no filters counts and reads its keys (rowids) from the FTS table alone.
+    source = plan.count_source or plan.source
     for index, segment in enumerate(plan.segments):
         where = plan.where_sql([segment.where])
         params = [*plan.params, *segment.params]
         counted = plan.where_sql([segment.where], for_count=True)
-        size = int(execute(f"SELECT count(*) FROM {plan.source}{counted}", params)[0][0])
+        size = int(execute(f"SELECT count(*) FROM {source}{counted}", params)[0][0])
         if remaining < size:
             keys = ", ".join(segment.keys)
             order = order_sql(segment.keys, segment.descending)
             found = execute(
-                f"SELECT {keys} FROM {plan.source}{where} ORDER BY {order} LIMIT 1 OFFSET ?", [*params, remaining]
+                f"SELECT {keys} FROM {source}{where} ORDER BY {order} LIMIT 1 OFFSET ?", [*params, remaining]
             )
             return (index, *found[0]) if found else None
         remaining -= size

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from desktop_app.domain.dtos import AgentSummary, GroupSummary
 from desktop_app.domain.enums import Channel, Priority, Status
@@ -82,7 +82,7 @@ class QueueFilterBar(QWidget):
         self.reporter = QLineEdit(objectName="filterReporter")
         self.reporter.setPlaceholderText("Reporter")
         self.reporter.setClearButtonEnabled(True)
-        self.reporter.setMaximumWidth(150)
+        self.reporter.setFixedWidth(170)
         self.created = QComboBox(objectName="filterCreated")
         self.updated = QComboBox(objectName="filterUpdated")
         for combo, prefix in ((self.created, "Created"), (self.updated, "Updated")):
@@ -92,13 +92,23 @@ class QueueFilterBar(QWidget):
         for label, value in (("Drills: included", None), ("Drills only", True), ("No drills", False)):
             self.drill.addItem(label, value)
         self.set_people([], [])
-        layout = QHBoxLayout(self)
+        for combo in (self.group, self.assignee, self.created, self.updated, self.drill):
+            # Compact: the bar must fit beside the detail pane; the full text is in the list.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(11)
+        # Two rows, so the queue fits beside the detail pane on a 1600-pixel screen.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.status, self.priority, self.channel, self.group, self.assignee, self.reporter):
-            layout.addWidget(widget)
-        for widget in (self.created, self.updated, self.drill):
-            layout.addWidget(widget)
-        layout.addStretch(1)
+        layout.setSpacing(2)
+        for widgets in (
+            (self.status, self.priority, self.channel, self.group, self.assignee),
+            (self.reporter, self.created, self.updated, self.drill),
+        ):
+            row = QHBoxLayout()
+            for widget in widgets:
+                row.addWidget(widget)
+            row.addStretch(1)
+            layout.addLayout(row)
         for button in (self.status, self.priority, self.channel):
             button.changed.connect(self.changed)
         for combo in (self.group, self.assignee, self.created, self.updated, self.drill):

@@ -87,8 +87,8 @@ class QueueNavigator(QObject):
         tree, counts, saved, groups, agents = loaded
         self.categories.set_tree(tree, counts)
         self.view.category_tree.expandToDepth(0)
+        self.view.category_tree.setColumnWidth(0, 140)
         self.view.category_tree.resizeColumnToContents(1)
-        self.view.category_tree.setColumnWidth(0, 150)
         self._set_saved(saved)
         self.view.filters.set_people(groups, agents)
         self.view.filters.show(self.model.query)

@@ -116,6 +116,7 @@ class QueueTableModel(QAbstractTableModel):
         self._loading = False
         self.counts = QueueCounts(0, 0)
         self.incident_total = 0
+        self._total_unknown = True  # until a read counts every incident
         self._bold = QFont()
         self._bold.setBold(True)
         self._request_timer = QTimer(self, singleShot=True, interval=0)
@@ -203,6 +204,7 @@ class QueueTableModel(QAbstractTableModel):
         self._load_first_page(with_total=True)
 
     def _load_first_page(self, *, with_total: bool) -> None:
+        with_total = with_total or self._total_unknown
         self._generation += 1
         generation = self._generation
         self._set_loading(True)
@@ -244,6 +246,7 @@ class QueueTableModel(QAbstractTableModel):
     def _set_counts(self, counts: QueueCounts) -> None:
         if counts.total >= 0:
             self.incident_total = counts.total
+            self._total_unknown = False
         matches = counts.matches if counts.matches >= 0 else len(self._rows)
         self.counts = QueueCounts(self.incident_total, matches, counts.search_mode, counts.note)
         self.counts_changed.emit(self.counts)
@@ -280,9 +283,18 @@ class QueueTableModel(QAbstractTableModel):
             self._request_timer.start()
 
     def _request_wanted(self) -> None:
-        wanted, self._wanted = sorted(self._wanted), set()
-        for page in wanted:
+        """Read the wanted pages that have a loaded neighbour or an end to page from; the others
+        after those arrive (then they have one), or, if none has, the first by its key."""
+        wanted = sorted(self._wanted)
+        chosen = [page for page in wanted if self._anchored(page)] or wanted[:1]
+        for page in chosen:
+            self._wanted.discard(page)
             self.fetch_page(page)
+
+    def _anchored(self, page: int) -> bool:
+        start = page * self._page_size
+        end = min(start + self._page_size, len(self._rows))
+        return start == 0 or end >= len(self._rows) or self._rows[start - 1] is not None or self._rows[end] is not None
 
     def fetch_rows(self, first: int, last: int) -> None:
         """Read the pages holding rows ``first``..``last`` now (tests, jumps)."""
@@ -337,6 +349,8 @@ class QueueTableModel(QAbstractTableModel):
             changed.append(position)
         if changed:
             self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(QUEUE_COLUMNS) - 1))
+        if self._wanted:
+            self._request_timer.start()
 
     def _on_load_failed(self, exc: Exception) -> None:
         self._set_loading(False)
