@@ -64,6 +64,9 @@ def work_an_incident(context) -> object:
     incidents.change_status(detail.id, Status.ON_HOLD, hold_reason=HoldReason.AWAITING_CALLER)
     incidents.change_status(detail.id, Status.IN_PROGRESS)
     work.worklog.publish_workaround(detail.id, "Use the web VPN portal (vpn.example.org) until the fix")
+    log = Path(context.paths.data_dir) / "vpn-client.log"
+    log.write_text("IKE SA timed out; retrying\n" * 40, encoding="utf-8")
+    context.attachments.add(detail.id, log, "vpn-client.log", caption="Client log from the user's laptop")
     work.escalations.escalate(
         detail.id,
         EscalationKind.FUNCTIONAL,
@@ -115,6 +118,15 @@ def main() -> int:
     settle(app)
     status.grab().save(str(out_dir / "work_closure_dialog.png"))
     status.reject()
+
+    form = window.open_new_incident()
+    settle(app)
+    form.description.setPlainText("VPN keeps dropping with error 809 since the update")
+    form.similar_hints.refresh_now()
+    settle(app)
+    form.grab().save(str(out_dir / "work_new_incident_hints.png"))
+    form.description.clear()
+    form.done(0)
 
     window.actions_by_id["similar"].trigger()
     settle(app)

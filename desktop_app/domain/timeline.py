@@ -102,6 +102,23 @@ def audit_entry(
     return TimelineEntry(at, kind, title, body, actor, f"a{event_id}")
 
 
+def attachment_entries(
+    attachment_id: object,
+    name: str,
+    caption: str | None,
+    actor: str | None,
+    at: datetime,
+    removed_at: datetime | None = None,
+) -> list[TimelineEntry]:
+    """An attachment as it was added (and, if so, removed); issue 5's rows in the timeline."""
+    entries = [TimelineEntry(at, TimelineKind.ATTACHMENT, f"Attached {name}", caption, actor, f"f{attachment_id}")]
+    if removed_at is not None:
+        entries.append(
+            TimelineEntry(removed_at, TimelineKind.ATTACHMENT, f"Removed {name}", None, None, f"r{attachment_id}")
+        )
+    return entries
+
+
 def timeline_for(detail: IncidentDetail, extra: Iterable[TimelineEntry] = ()) -> list[TimelineEntry]:
     """The detail's own notes and history (plus, e.g., attachments), newest first: no database needed."""
     entries = [

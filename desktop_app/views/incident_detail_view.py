@@ -234,7 +234,7 @@ class IncidentDetailView(QWidget):
         resolution = " · ".join(p for p in (code, detail.resolution_steps) if p)
         self._set("resolution", resolution or "–")
         set_highlighted(self.description, detail.description, self.highlight_words)
-        self.timeline.show_entries(timeline_for(detail))
+        self.timeline.show_entries(timeline_for(detail), detail.id)
         read_only = is_read_only(detail.status)
         self.assign_button.setEnabled(not read_only)
         for widget in (self.note_text, self.note_button, self.note_kind):

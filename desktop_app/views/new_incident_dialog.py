@@ -39,6 +39,7 @@ from desktop_app.views.tasks import TaskRunner
 from desktop_app.views.widgets.error_banner import ErrorBanner
 from desktop_app.views.widgets.priority_badge import PriorityBadge
 from desktop_app.views.widgets.type_ahead import Suggestion, TypeAheadLineEdit
+from desktop_app.views.work.similar_hints import SimilarHints
 
 if TYPE_CHECKING:
     from desktop_app.context import AppContext
@@ -153,6 +154,8 @@ class NewIncidentDialog(QDialog):
         form.addRow("", self.reporter_info)
         form.addRow("", self.new_reporter)
         form.addRow("&Description", self.description)
+        self.similar_hints = SimilarHints(self._context, self._runner)
+        form.addRow("", self.similar_hints)
         form.addRow("&Title", self.title_field)
         form.addRow("&Category", self.category)
         form.addRow("", levels)
@@ -228,6 +231,7 @@ class NewIncidentDialog(QDialog):
         self.category.query_changed.connect(self._on_category_query_changed)
         self.category.suggestion_accepted.connect(self._on_category_suggestion_accepted)
         self.category.selection_cleared.connect(lambda: setattr(self, "_category", None))
+        self.similar_hints.watch(self)
         self.impact.currentIndexChanged.connect(self._update_priority)
         self.urgency.currentIndexChanged.connect(self._update_priority)
         self.save_button.clicked.connect(self.save)

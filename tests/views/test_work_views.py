@@ -276,3 +276,37 @@ def test_publish_and_keep_a_workaround_from_the_window(
     assert saved.workaround == "Use the web portal"
     assert saved.notes[-1].visibility == "visible"
     assert [k.symptom for k in context.workflow.knowledge.search("vpn drops")] == ["VPN drops"]
+
+
+def test_the_new_incident_form_suggests_similar_incidents_and_known_errors(
+    qtbot: QtBot, main_window: MainWindow, context: AppContext, incident: IncidentDetail
+) -> None:
+    context.workflow.worklog.set_workaround(incident.id, "Use the web portal")
+    context.workflow.knowledge.save(symptom="VPN drops after the update", workaround="Roll the client back")
+    dialog = main_window.open_new_incident()
+    hints = dialog.similar_hints
+    dialog.description.setPlainText("printer")
+    hints.refresh_now()
+    assert not hints.isVisible(), "one word is not enough to look"
+
+    dialog.description.setPlainText("The VPN drops all the time")
+    hints.refresh_now()
+
+    assert hints.isVisible()
+    assert f"{incident.display_number} VPN drops (new) — workaround: Use the web portal" in hints.text()
+    assert "Known error:</b> VPN drops after the update → Roll the client back" in hints.text()
+    dialog.description.clear()  # nothing typed: closes without asking
+    dialog.done(0)
+
+
+def test_attachments_join_the_timeline(
+    qtbot: QtBot, shown: MainWindow, context: AppContext, incident: IncidentDetail, tmp_path
+) -> None:
+    log = tmp_path / "vpn-client.log"
+    log.write_text("IKE timeout\n" * 20)
+    context.attachments.add(incident.id, log, "vpn-client.log")
+    shown.show_detail(context.incidents.get(incident.id))
+
+    assert "Attached vpn-client.log" in shown.detail.timeline.toPlainText()
+    shown.detail.timeline.set_only(TimelineKind.ATTACHMENT)
+    assert "Logged as" not in shown.detail.timeline.toPlainText()

@@ -37,6 +37,8 @@ class TimelineView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._entries: list[TimelineEntry] = []
+        self._extra: list[TimelineEntry] = []  # from elsewhere (attachments), for the incident shown
+        self._incident_id: object = None
         self.filters: dict[TimelineKind, QPushButton] = {}
         # Chips in rows of four: the detail pane is often narrow.
         bar = QGridLayout()
@@ -62,9 +64,18 @@ class TimelineView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.browser, 1)
 
-    def show_entries(self, entries: Iterable[TimelineEntry]) -> None:
+    def show_entries(self, entries: Iterable[TimelineEntry], incident_id: object = None) -> None:
+        if incident_id != self._incident_id:
+            self._extra = []
+        self._incident_id = incident_id
         self._entries = list(entries)
         self._render()
+
+    def set_extra(self, incident_id: object, entries: Iterable[TimelineEntry]) -> None:
+        """Entries loaded separately (attachments); ignored when another incident is shown by now."""
+        if incident_id == self._incident_id:
+            self._extra = list(entries)
+            self._render()
 
     def shown_kinds(self) -> list[TimelineKind]:
         return [kind for kind, button in self.filters.items() if button.isChecked()]
@@ -77,9 +88,10 @@ class TimelineView(QWidget):
         return self.browser.toPlainText()
 
     def _render(self) -> None:
-        entries = build_timeline(self._entries, self.shown_kinds())
+        everything = [*self._entries, *self._extra]
+        entries = build_timeline(everything, self.shown_kinds())
         if not entries:
-            hidden = len(self._entries) - len(entries)
+            hidden = len(everything) - len(entries)
             note = f"{hidden} hidden by the filters." if hidden else "Nothing yet."
             self.browser.setHtml(f"<p style='color:#607d8b'>{note}</p>")
             return

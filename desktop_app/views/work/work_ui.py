@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.domain.dtos import IncidentDetail
 from desktop_app.domain.enums import NoteKind, Status
+from desktop_app.domain.timeline import attachment_entries
 from desktop_app.views.work.work_bar import BUTTONS, enabled_work
 
 STATUS_TARGETS = {"resolve": Status.RESOLVED, "close_incident": Status.CLOSED, "reopen": Status.IN_PROGRESS}
@@ -38,6 +39,25 @@ class WorkUi:
     def update_actions(self, detail: IncidentDetail | None) -> None:
         for key, enabled in enabled_work(detail).items():
             self.window.actions_by_id[key].setEnabled(enabled)
+        if detail is not None:
+            self._load_attachments(detail.id)
+
+    def _load_attachments(self, incident_id: Any) -> None:
+        """Issue 5's attachments in the timeline: added (and removed) files, loaded on the worker."""
+        attachments = getattr(self.context, "attachments", None)
+        if attachments is None:
+            return
+
+        def load() -> list:
+            return [
+                entry
+                for info in attachments.list_for(incident_id, include_removed=True)
+                for entry in attachment_entries(
+                    info.id, info.display_name, info.caption, info.created_by_name, info.created_at, info.removed_at
+                )
+            ]
+
+        self.runner.run_db(load, on_done=lambda entries: self.window.detail.timeline.set_extra(incident_id, entries))
 
     # --- take, status ---------------------------------------------------------------------
 
