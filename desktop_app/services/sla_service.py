@@ -4,8 +4,8 @@ The clocks are computed on read (domain/sla.py) from the incident row and its au
 priority changes, so a re-prioritisation or a synced offline hold recomputes them. The
 configuration (calendars, holidays, targets, warning share, escalation group) is **local to this
 client and not synced**: it changes no shared data, and a desk in another time zone may keep its
-own hours. What auto-escalation does to an incident goes through ``IncidentService.assign`` and
-syncs like any reassignment.
+own hours. Auto-escalation is a functional escalation with the clock as its reason
+(``EscalationService.escalate``): it shows in the timeline and syncs like one made by hand.
 """
 
 from __future__ import annotations
@@ -21,19 +21,22 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.enums import Priority, Status
 from desktop_app.domain.errors import HelpdeskError, NotFoundError, ValidationError
+from desktop_app.domain.escalation import EscalationKind
 from desktop_app.domain.ids import format_number, parse_number
 from desktop_app.domain.sla import (
     TRACKED_FIELDS,
     ClockKind,
     ClockState,
+    ClockStatus,
     HistoryEvent,
     SlaFacts,
     SlaPolicy,
     SlaStatus,
     compute_sla,
 )
-from desktop_app.domain.sla_config import HolidayConfig, SlaAlertNotice, SlaConfig
+from desktop_app.domain.sla_config import HolidayConfig, SlaAlertNotice, SlaConfig, format_duration
 from desktop_app.models import AuditEvent, Group, Incident, SlaAlert
+from desktop_app.services.escalation_service import EscalationService
 from desktop_app.services.incident_service import OPEN_STATUSES, IncidentService
 from desktop_app.services.sla_config_store import load_config, save_config
 from desktop_app.services.transaction import ServiceBase, ServiceEnv
@@ -145,7 +148,8 @@ class SlaService(ServiceBase):
                     due.append((incident_id, clock.kind, clock.state, clock.due_at, new))
         if not due:
             return []
-        escalated = self._escalate({d[0] for d in due}, config) if config.auto_escalate else {}
+        most_urgent = {d[0]: statuses[d[0]].most_urgent for d in due}
+        escalated = self._escalate(most_urgent, config) if config.auto_escalate else {}
         with self._write() as scope:
             rows = {i.id: i for chunk in _chunks([d[0] for d in due]) for i in _incidents(scope.session, chunk)}
             notices = []
@@ -168,24 +172,30 @@ class SlaService(ServiceBase):
                 )
         return sorted(notices, key=lambda n: (n.state != ClockState.BREACHED, n.due_at or now))
 
-    def _escalate(self, incident_ids: set[uuid.UUID], config: SlaConfig) -> dict[uuid.UUID, str]:
+    def _escalate(self, due: dict[uuid.UUID, ClockStatus], config: SlaConfig) -> dict[uuid.UUID, str]:
+        """A functional escalation to the configured group, with the clock as its reason (it syncs)."""
         group_id = config.escalation_group_id
         with self._read() as session:
             group_name = session.scalar(select(Group.name).where(Group.id == group_id)) if group_id else None
             targets = [
-                row.id
-                for chunk in _chunks(list(incident_ids))
-                for row in _incidents(session, chunk)
-                if row.group_id != group_id
+                row.id for chunk in _chunks(list(due)) for row in _incidents(session, chunk) if row.group_id != group_id
             ]
         if group_name is None:
             return {}
+        escalations = EscalationService(self._env, self._incidents)
         done: dict[uuid.UUID, str] = {}
         for incident_id in targets:
+            clock = due[incident_id]
+            reason = (
+                f"Automatic SLA escalation: the {clock.kind.value} clock has used {clock.share:.0%} "
+                f"of the {clock.priority.value} target of {format_duration(clock.target)}."
+            )
             try:
-                self._incidents.assign(incident_id, group_id=group_id, assignee_id=None)
+                escalations.escalate(
+                    incident_id, EscalationKind.FUNCTIONAL, reason, group_id=group_id, assignee_id=None
+                )
             except HelpdeskError:
-                continue  # closed or changed meanwhile: the next check sees it as it is now
+                continue  # closed, moved or not allowed meanwhile: the next check sees it as it is now
             done[incident_id] = group_name
         return done
 

@@ -182,7 +182,9 @@ def test_alerts_once_per_level_and_auto_escalation(context: AppContext, clock: F
     assert context.incidents.get(incident.id).group_name == desk.name
     with context.incidents._env.sessions() as session:
         names = list(session.scalars(select(OutboxEntry.name).where(OutboxEntry.entity_id == incident.id)))
-    assert names.count("reassign") == 1
+    assert names.count("escalate") == 1
+    note = context.incidents.get(incident.id).notes[-1]
+    assert "Automatic SLA escalation: the resolution clock has used 75% of the P1 target of 4 h." in note.body
     assert context.sla.check_alerts() == []  # told once
     clock.advance(hours=1)
     breach = context.sla.check_alerts()
