@@ -7,12 +7,20 @@ client, a hand-edited outbox) is still refused and lands in the client's Errors 
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-# The default, configurable list of resolution codes (value → label). A deployment may narrow it or add
-# codes with ``resolution_codes`` in the client settings and the server settings; the default is here.
-RESOLUTION_CODES: dict[str, str] = {
+# A deployment's own list of resolution codes: a JSON object {"code": "Label", ...} in the file this
+# variable names. The server and every client read the same variable, so they apply the same list
+# (set it for the server's service and the clients' environment alike); without it, the default.
+ENV_RESOLUTION_CODES = "HELPDESK_RESOLUTION_CODES"
+CODE_PATTERN = re.compile(r"[a-z0-9_]{1,40}")
+
+DEFAULT_RESOLUTION_CODES: dict[str, str] = {
     "fixed": "Fixed",
     "workaround_provided": "Workaround provided",
     "known_error": "Known error",
@@ -22,6 +30,38 @@ RESOLUTION_CODES: dict[str, str] = {
     "hardware_replaced": "Hardware replaced",
     "software_change": "Software change",
 }
+
+
+class ResolutionCodesError(ValueError):
+    """The configured list of resolution codes cannot be used; the message says why and where."""
+
+
+def load_resolution_codes(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The configured resolution codes (``HELPDESK_RESOLUTION_CODES``), else the default list."""
+    location = environ.get(ENV_RESOLUTION_CODES)
+    if not location:
+        return dict(DEFAULT_RESOLUTION_CODES)
+    try:
+        data = json.loads(Path(location).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResolutionCodesError(f"{ENV_RESOLUTION_CODES}={location} cannot be read as JSON ({exc}).") from exc
+    if not isinstance(data, dict) or not data:
+        raise ResolutionCodesError(f"{location} must hold a non-empty JSON object of code: label.")
+    bad = [code for code, label in data.items() if not CODE_PATTERN.fullmatch(str(code)) or not isinstance(label, str)]
+    if bad:
+        raise ResolutionCodesError(
+            f"{location}: codes are lower-case letters, digits and _ (up to 40) with a text label; not {bad}."
+        )
+    return {str(code): label.strip() or str(code) for code, label in data.items()}
+
+
+# Read once per process: the list both sides check Resolve and Close against. A broken file does not stop
+# the program; it leaves no usable code, so Resolve and Close are refused with the file's problem.
+try:
+    RESOLUTION_CODES: dict[str, str] = load_resolution_codes()
+    RESOLUTION_CODES_ERROR: str | None = None
+except ResolutionCodesError as _error:
+    RESOLUTION_CODES, RESOLUTION_CODES_ERROR = {}, str(_error)
 
 ROOT_CAUSE_CATEGORIES: dict[str, str] = {
     "hardware": "Hardware failure",
@@ -63,7 +103,10 @@ def resolution_problems(facts: Mapping[str, object], codes: Mapping[str, str] = 
     """What Resolve needs: a resolution code from the list and resolution notes."""
     problems: list[Problem] = []
     code = facts.get("resolution_code")
-    if _blank(code):
+    if not codes:
+        why = RESOLUTION_CODES_ERROR or "the configured list is empty"
+        problems.append(Problem("resolution_code", f"No resolution code can be used: {why}"))
+    elif _blank(code):
         problems.append(Problem("resolution_code", "Resolving needs a resolution code."))
     elif code not in codes:
         allowed = ", ".join(codes)

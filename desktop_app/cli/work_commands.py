@@ -18,6 +18,7 @@ from desktop_app.domain.enums import Status
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.escalation import EscalationKind
 from desktop_app.domain.timeline import TimelineKind, format_minutes
+from sync_protocol.workflow_rules import RESOLUTION_CODES_ERROR
 
 
 def add_parsers(commands: argparse._SubParsersAction, number_help: str) -> None:
@@ -303,6 +304,8 @@ def cmd_known(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_codes(context: AppContext, args: argparse.Namespace) -> int:
+    if RESOLUTION_CODES_ERROR:
+        raise ValidationError(f"No resolution code can be used: {RESOLUTION_CODES_ERROR}")
     data: dict[str, Any] = {"resolution_codes": RESOLUTION_CODES, "root_cause_categories": ROOT_CAUSE_CATEGORIES}
     if args.json:
         print_json(data)

@@ -127,3 +127,34 @@ def test_similar_link_and_known_errors(cli, incident):
     assert linked.json()["notes"][-1]["body"] == "Duplicate of INC-000001: VPN drops"
     assert [k["workaround"] for k in known.json()] == ["Use the web VPN portal"]
     assert "No known error matches" in nothing.out
+
+
+def test_a_deployments_resolution_codes_apply_to_the_cli_process(cli_process, tmp_path):
+    codes = tmp_path / "codes.json"
+    codes.write_text('{"fixed_remotely": "Fixed remotely", "vendor_fix": "Vendor fix"}', encoding="utf-8")
+    env = {"HELPDESK_RESOLUTION_CODES": str(codes)}
+    data = str(tmp_path / "desk")
+    cli_process("--data-dir", data, "create", "--description", "Scanner dead", env=env)
+
+    listed = cli_process("--data-dir", data, "resolution-codes", "--json", env=env)
+    default_code = cli_process("--data-dir", data, "resolve", "INC-000001", "--code", "fixed", "--notes", "x", env=env)
+    own_code = cli_process("--data-dir", data, "resolve", "INC-000001", "--code", "vendor_fix", "--notes", "x", env=env)
+
+    assert list(listed.json()["resolution_codes"]) == ["fixed_remotely", "vendor_fix"]
+    assert default_code.code == 2
+    assert "'fixed' is not a resolution code (use one of: fixed_remotely, vendor_fix)" in default_code.err
+    assert own_code.code == 0, own_code.err
+
+
+def test_a_broken_codes_file_refuses_resolving_with_its_reason(cli_process, tmp_path):
+    codes = tmp_path / "codes.json"
+    codes.write_text("not json", encoding="utf-8")
+    env = {"HELPDESK_RESOLUTION_CODES": str(codes)}
+    data = str(tmp_path / "desk")
+    cli_process("--data-dir", data, "create", "--description", "Scanner dead", env=env)
+
+    refused = cli_process("--data-dir", data, "resolve", "INC-000001", "--code", "fixed", "--notes", "x", env=env)
+
+    assert refused.code == 2
+    assert "No resolution code can be used: HELPDESK_RESOLUTION_CODES=" in refused.err
+    assert "Traceback" not in refused.err
