@@ -13,7 +13,8 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 import holidays as public_holidays
 from sqlalchemy import select
@@ -111,11 +112,27 @@ class SlaService(ServiceBase):
 
     # --- warnings and escalation ---------------------------------------------------------
 
+    def breaching_soon(self, limit: int = 50) -> list[tuple[uuid.UUID, ClockStatus]]:
+        """Open incidents with a clock past the warning share but not yet breached, soonest due first.
+
+        A read only (nothing is recorded); it looks at the same newest open incidents as the alerts.
+        """
+        with self._read() as session:
+            candidates = _open_candidates(session)
+        warned = [
+            (incident_id, clock)
+            for incident_id, status in self.status_many(candidates).items()
+            for clock in status.clocks
+            if clock.state == ClockState.WARNING
+        ]
+        warned.sort(key=lambda pair: pair[1].due_at or datetime.max.replace(tzinfo=UTC))
+        return warned[:limit]
+
     def check_alerts(self) -> list[SlaAlertNotice]:
         """Clocks that passed the warning share or their target since the last check, each told once.
 
-        With auto-escalation on, an incident whose clock passed the warning share is reassigned to
-        the escalation group (unless it is there already), through the incident service so it syncs.
+        With auto-escalation on, an incident whose clock passed the warning share is escalated to
+        the escalation group (unless it is there already).
         """
         now = self._env.clock()
         with self._read() as session:
@@ -125,14 +142,7 @@ class SlaService(ServiceBase):
             finished = select(SlaAlert.incident_id).where(
                 SlaAlert.clock == ClockKind.RESOLUTION.value, SlaAlert.level == "breach"
             )
-            candidates = list(
-                session.scalars(
-                    select(Incident.id)
-                    .where(Incident.status.in_(OPEN_STATUSES), Incident.id.not_in(finished))
-                    .order_by(Incident.reported_at.desc())
-                    .limit(ALERT_SCAN_LIMIT)
-                )
-            )
+            candidates = _open_candidates(session, Incident.id.not_in(finished))
             told = {
                 (row.incident_id, row.clock, row.level)
                 for chunk in _chunks(candidates)
@@ -198,6 +208,18 @@ class SlaService(ServiceBase):
                 continue  # closed, moved or not allowed meanwhile: the next check sees it as it is now
             done[incident_id] = group_name
         return done
+
+
+def _open_candidates(session: Session, *conditions: Any) -> list[uuid.UUID]:
+    """The newest open incidents (a desk's live work), up to ALERT_SCAN_LIMIT."""
+    return list(
+        session.scalars(
+            select(Incident.id)
+            .where(Incident.status.in_(OPEN_STATUSES), *conditions)
+            .order_by(Incident.reported_at.desc())
+            .limit(ALERT_SCAN_LIMIT)
+        )
+    )
 
 
 def _levels(state: ClockState) -> list[str]:

@@ -38,3 +38,14 @@ def test_sla_for_an_unknown_incident_is_refused(cli):
     result = cli("sla", "INC-000042")
     assert result.code == 2
     assert "no incident INC-000042" in result.err
+
+
+def test_sla_soon_lists_nothing_for_fresh_incidents_and_needs_a_number_otherwise(cli):
+    assert cli("create", "--description", "Core switch down", "--impact", "1", "--urgency", "1").code == 0
+    soon = cli("sla", "--soon", "--json")
+    assert soon.code == 0, soon.err
+    assert soon.json() == []
+    assert cli("sla", "--soon").out.strip() == "No open incident is past the warning share."
+    refused = cli("sla")
+    assert refused.code == 2
+    assert "--soon" in refused.err

@@ -190,3 +190,18 @@ def test_alerts_once_per_level_and_auto_escalation(context: AppContext, clock: F
     breach = context.sla.check_alerts()
     assert [(n.clock, n.state, n.escalated_to) for n in breach] == [(ClockKind.RESOLUTION, ClockState.BREACHED, None)]
     assert context.sla.check_alerts() == []
+
+
+def test_breaching_soon_lists_warnings_soonest_first_and_records_nothing(
+    context: AppContext, clock: FixedClock
+) -> None:
+    first = make_incident(context, "Printer queue stuck", impact=1, urgency=1)  # P1: 1 h response
+    clock.advance(minutes=10)
+    second = make_incident(context, "Second floor switch", impact=1, urgency=1)
+    quiet = make_incident(context, "New mouse please")  # P5
+    clock.advance(minutes=40)  # 50 and 40 of 60 response minutes: the first is past 75 %, the second not
+    assert [(i, c.kind) for i, c in context.sla.breaching_soon()] == [(first.id, ClockKind.RESPONSE)]
+    clock.advance(minutes=6)  # 56 and 46 minutes
+    assert [i for i, _ in context.sla.breaching_soon()] == [first.id, second.id]
+    assert quiet.id not in {i for i, _ in context.sla.breaching_soon()}
+    assert len(context.sla.check_alerts()) == 2  # breaching_soon told nobody
