@@ -81,6 +81,8 @@ class SlaService(ServiceBase):
             )
         except NotImplementedError as exc:
             raise ValidationError(f"No holiday list is known for {country!r}.", field="country") from exc
+        except ImportError as exc:  # a bundle built without the holidays package's country modules
+            raise ValidationError(f"The holiday lists are not installed with this copy ({exc}).") from exc
         return [HolidayConfig(day, name) for day, name in sorted(found.items())]
 
     # --- clocks --------------------------------------------------------------------------
