@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.db.quick_read import _row_to_summary
-from desktop_app.domain.queue_filter import OPEN_STATUSES, Descending, QueueCounts, QueueQuery, QueueRow
+from desktop_app.domain.queue_filter import OPEN_STATUSES, QueueCounts, QueueQuery, QueueRow
 
 OPEN_SQL = "i.status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
 SUMMARY_COLUMNS = (
@@ -75,9 +75,7 @@ def order_sql(keys: Sequence[str], descending: bool) -> str:
 
 
 def _to_row(raw: Sequence[Any], index: int, segment: Segment) -> QueueRow:
-    key_values = tuple(raw[SUMMARY_WIDTH:])
-    order_values = tuple(Descending(v) for v in key_values) if segment.descending else key_values
-    return QueueRow(_row_to_summary(tuple(raw[:SUMMARY_WIDTH])), (index, *key_values), (index, *order_values))
+    return QueueRow(_row_to_summary(raw[:SUMMARY_WIDTH]), (index, *raw[SUMMARY_WIDTH:]), segment.descending)
 
 
 def read_segment(

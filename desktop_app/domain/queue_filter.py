@@ -171,8 +171,14 @@ class QueueRow:
     Python-comparable ``order`` (rows sort ascending by it in display order)."""
 
     summary: Any  # IncidentSummary
-    key: tuple[Any, ...]
-    order: tuple[Any, ...]
+    key: tuple[Any, ...]  # (segment index, key values…)
+    descending: bool = False  # the direction of the key values within their segment
+
+    @property
+    def order(self) -> tuple[Any, ...]:
+        if not self.descending:
+            return self.key
+        return (self.key[0], *(Descending(value) for value in self.key[1:]))
 
 
 @dataclass(frozen=True)

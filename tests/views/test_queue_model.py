@@ -302,3 +302,15 @@ def test_unserved_roles_do_not_leak_references_to_none(
             index.data(roles[n % len(roles)])
         drop = before - sys.getrefcount(None)
         assert drop < 100, f"None lost {drop} references after {(chunk + 1) * 1000} calls"
+
+
+def test_the_first_read_is_a_screenful_and_the_rest_of_its_page_follows(
+    context: AppContext, clock: FixedClock, make_model: Callable[..., QueueTableModel]
+) -> None:
+    from desktop_app.views.item_models.queue_table_model import FIRST_READ_ROWS
+
+    created = create_incidents(context, clock, FIRST_READ_ROWS + 7)
+    model = make_model(200)
+    assert (model.rowCount(), model.loaded_count()) == (FIRST_READ_ROWS + 7, FIRST_READ_ROWS)
+    model.fetch_rows(FIRST_READ_ROWS + 3, FIRST_READ_ROWS + 3)
+    assert loaded_ids(model) == newest_first(created)

@@ -9,6 +9,7 @@ place, move, leave or arrive; Qt's persistent indexes keep the selection through
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,23 @@ from desktop_app.views.widgets.priority_badge import PRIORITY_COLOURS
 INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
 LOADING_TEXT = "Loading…"
+CENTRED = int(Qt.AlignmentFlag.AlignCenter)
+TEXT_CACHE_ROWS = 2000
+# Rows in the first read of a query: more than a tall window shows, fewer than a page.
+FIRST_READ_ROWS = 80
+SERVED_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+        INCIDENT_ID_ROLE,
+        SUMMARY_ROLE,
+    )
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -107,6 +125,7 @@ class QueueTableModel(QAbstractTableModel):
         self._source = source
         self._runner = runner
         self._page_size = page_size
+        self._first_rows = min(page_size, FIRST_READ_ROWS)
         self._query = QueueQuery()
         self._rows: list[QueueRow | None] = []
         self._position: dict[uuid.UUID, int] = {}  # loaded rows only
@@ -119,6 +138,12 @@ class QueueTableModel(QAbstractTableModel):
         self._total_unknown = True  # until a read counts every incident
         self._bold = QFont()
         self._bold.setBold(True)
+        self._grey = QBrush(QColor("#78909c"))
+        self._priority_brushes = {
+            priority: (QBrush(QColor(background)), QBrush(QColor(text)))
+            for priority, (background, text) in PRIORITY_COLOURS.items()
+        }
+        self._text_cache: dict[int, tuple[QueueRow, int, tuple[str, ...]]] = {}
         self._request_timer = QTimer(self, singleShot=True, interval=0)
         self._request_timer.timeout.connect(self._request_wanted)
 
@@ -140,7 +165,8 @@ class QueueTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Called for every role of every visible cell on each paint: served from per-row caches.
+        if role not in SERVED_ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         queue_row = self._rows[index.row()]
         if queue_row is None:
@@ -151,24 +177,38 @@ class QueueTableModel(QAbstractTableModel):
         row = queue_row.summary
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return QUEUE_COLUMNS[column].text(row, datetime.now(UTC))
+            return self._texts(queue_row)[column]
         if role == INCIDENT_ID_ROLE:
             return row.id
         if role == SUMMARY_ROLE:
             return row
-        if role == Qt.ItemDataRole.ToolTipRole and column == TITLE_COLUMN:
-            return row.title
-        if column == PRIORITY_COLUMN and role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor(PRIORITY_COLOURS[row.priority][0]))
-        if column == PRIORITY_COLUMN and role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor(PRIORITY_COLOURS[row.priority][1]))
-        if column == PRIORITY_COLUMN and role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.FontRole and row.status == Status.NEW:
-            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.title if column == TITLE_COLUMN else None
+        if column == PRIORITY_COLUMN:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return self._priority_brushes[row.priority][0]
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._priority_brushes[row.priority][1]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return CENTRED
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if row.status == Status.NEW else None
         if role == Qt.ItemDataRole.ForegroundRole and not row.status.is_open:
-            return QBrush(QColor("#78909c"))
+            return self._grey
         return None
+
+    def _texts(self, queue_row: QueueRow) -> tuple[str, ...]:
+        """The row's cell texts, kept for the minute (ages and times move with the clock)."""
+        minute = int(time.time() // 60)
+        cached = self._text_cache.get(id(queue_row))
+        if cached is not None and cached[0] is queue_row and cached[1] == minute:
+            return cached[2]
+        now = datetime.now(UTC)
+        texts = tuple(column.text(queue_row.summary, now) for column in QUEUE_COLUMNS)
+        if len(self._text_cache) > TEXT_CACHE_ROWS:
+            self._text_cache.clear()
+        self._text_cache[id(queue_row)] = (queue_row, minute, texts)
+        return texts
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = QUEUE_COLUMNS[column].sort_key if 0 <= column < len(QUEUE_COLUMNS) else None
@@ -209,7 +249,7 @@ class QueueTableModel(QAbstractTableModel):
         generation = self._generation
         self._set_loading(True)
         self._runner.run_db(
-            lambda: self._source.first_page(self._query, self._page_size, with_total=with_total, exact=False),
+            lambda: self._source.first_page(self._query, self._first_rows, with_total=with_total, exact=False),
             on_done=lambda answer: self._on_first_page(generation, answer),
             on_error=lambda exc: self._on_first_page_failed(generation, exc),
         )
@@ -230,9 +270,11 @@ class QueueTableModel(QAbstractTableModel):
         self._set_loading(False)
         size = max(counts.matches, len(page))
         self.beginResetModel()
-        self._rows = [*page, *([None] * (size - len(page)))]
+        self._rows = [None] * size
+        self._rows[: len(page)] = page
         self._position = {row.summary.id: n for n, row in enumerate(page)}
-        self._requested = {0}
+        # The first read is short (a screenful); the rest of page 0 comes when scrolled to.
+        self._requested = {0} if len(page) >= min(self._page_size, size) else set()
         self._wanted = set()
         self.endResetModel()
         self._set_counts(counts)
