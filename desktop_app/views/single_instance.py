@@ -3,8 +3,11 @@
 Opening an ``.eml`` from the file manager while the help desk runs starts a second process. It
 connects to the first one's QLocalServer (named after the user and the data directory), sends
 one JSON line, e.g. ``{"emails": ["/home/ann/Downloads/call.eml"]}``, and quits; the running
-window comes to the front and takes the files. When nobody answers, the new process becomes the
-listener. A socket left behind by a crashed instance (Unix) is removed before listening.
+window comes to the front and takes the files.
+
+Who is first is decided by a lock file in the data directory (QLockFile: a crashed owner's lock is
+taken over), so two launches a moment apart (a double-click on two .eml files) cannot both become
+windows: the second waits for the first to listen. A socket left behind by a crash is removed.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ import getpass
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QLockFile, QObject, Signal
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QMainWindow
@@ -25,6 +29,8 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_MS = 500
 WRITE_TIMEOUT_MS = 2000
 READ_TIMEOUT_MS = 1000
+FIRST_INSTANCE_WAIT_S = 10  # how long a second launch waits for the first one to start listening
+LOCK_FILE_NAME = "instance.lock"
 MAX_MESSAGE_BYTES = 1_000_000
 
 
@@ -69,9 +75,10 @@ class InstanceServer(QObject):
 
     request_received = Signal(object)  # LaunchRequest
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, name: str, lock: QLockFile | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
+        self._lock = lock
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._on_server_new_connection)
@@ -88,6 +95,9 @@ class InstanceServer(QObject):
 
     def close(self) -> None:
         self._server.close()
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
 
     def _on_server_new_connection(self) -> None:
         while self._server.hasPendingConnections():
@@ -121,10 +131,19 @@ def _read_line(socket: QLocalSocket) -> bytes:
 def claim_single_instance(data_dir: Path, request: LaunchRequest) -> InstanceServer | None:
     """None when a running window took ``request`` (this process should exit), else the listener."""
     name = server_name(data_dir)
-    if hand_over(name, request):
-        print("helpdesk: the help desk is already open; handed the request to its window", flush=True)
-        return None
-    server = InstanceServer(name)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(data_dir / LOCK_FILE_NAME))
+    lock.setStaleLockTime(0)  # never stale by age: only when its process is gone
+    if not lock.tryLock(0):
+        deadline = time.monotonic() + FIRST_INSTANCE_WAIT_S
+        while time.monotonic() < deadline:
+            if hand_over(name, request):
+                print("helpdesk: the help desk is already open; handed the request to its window", flush=True)
+                return None
+            time.sleep(0.1)
+        log.warning("single instance: %s is locked but nobody answers on %s; starting anyway", data_dir, name)
+        lock = None
+    server = InstanceServer(name, lock)
     server.listen()
     return server
 

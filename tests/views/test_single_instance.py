@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -160,6 +161,54 @@ def test_second_app_process_hands_over_and_exits_quickly(tmp_path: Path) -> None
         first.wait(timeout=30)
 
 
+@pytest.mark.slow
+def test_two_launches_at_once_make_one_window(tmp_path: Path) -> None:
+    """A double-click race: whichever process takes the lock first is the window; the other hands over."""
+    data_dir = tmp_path / "data"
+    email = tmp_path / "race.eml"
+    email.write_bytes(plain(subject="Two launches at once").as_bytes())
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    commands = (
+        [sys.executable, "main.py", "--data-dir", str(data_dir)],
+        [sys.executable, "main.py", "--data-dir", str(data_dir), "--import-email", str(email)],
+    )
+    processes = [
+        subprocess.Popen(c, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for c in commands
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while all(p.poll() is None for p in processes) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        finished = [p for p in processes if p.poll() is not None]
+        assert len(finished) == 1, "exactly one process hands over and exits"
+        output = finished[0].stdout.read() if finished[0].stdout else ""
+        assert finished[0].returncode == 0, output
+        assert "handed the request" in output
+        window = next(p for p in processes if p.poll() is None)
+        _wait_for(lambda: "Two launches at once" in _titles(data_dir), window)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+
+
+def test_a_held_lock_means_hand_over_even_before_the_socket_is_known(qtbot: QtBot, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = claim_single_instance(data_dir, LaunchRequest())
+    assert first is not None
+    assert (data_dir / "instance.lock").exists()
+    try:
+        with qtbot.waitSignal(first.request_received, timeout=5000):
+            assert claim_single_instance(data_dir, LaunchRequest()) is None
+    finally:
+        first.close()
+    third = claim_single_instance(data_dir, LaunchRequest())
+    assert third is not None, "closing released the lock: the next launch is the window again"
+    third.close()
+
+
 def _titles(data_dir: Path) -> list[str]:
     """Incident titles in the running app's database (none while it is still being created)."""
     try:
@@ -170,8 +219,6 @@ def _titles(data_dir: Path) -> list[str]:
 
 
 def _wait_for(condition, process: subprocess.Popen, timeout_s: float = 60) -> None:
-    import time
-
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if condition():
