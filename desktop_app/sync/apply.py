@@ -24,7 +24,7 @@ from desktop_app.sync.attachment_apply import apply_attachments
 from desktop_app.sync.directory_apply import DirectoryApplier
 from desktop_app.sync.dtos import OutboxState
 from desktop_app.sync.knowledge_apply import upsert_knowledge
-from desktop_app.sync.overlay import clear_number_collisions, pending_touches
+from desktop_app.sync.overlay import NOTE_MUTATIONS, clear_number_collisions, pending_touches
 from desktop_app.sync.wire import REQUIRED_INCIDENT_FIELDS, column_value, incident_columns, require_uuid
 from sync_protocol.schemas import Change
 
@@ -236,7 +236,7 @@ class ChangeApplier(DirectoryApplier):
                 .select_from(OutboxEntry)
                 .where(
                     OutboxEntry.state == OutboxState.PENDING,
-                    OutboxEntry.name == "add_note",
+                    OutboxEntry.name.in_(NOTE_MUTATIONS),
                     func.json_extract(OutboxEntry.payload, "$.note_id") == str(entity_id),
                 )
             )

@@ -23,7 +23,7 @@ from desktop_app.models import Category, Group, Incident, IncidentShadow, Note, 
 from desktop_app.sync.apply import ENTITY_ORDER, ChangeApplier
 from desktop_app.sync.dtos import OutboxState, SyncProgress
 from desktop_app.sync.http import ApiClient
-from desktop_app.sync.overlay import pending_touches
+from desktop_app.sync.overlay import NOTE_MUTATIONS, pending_touches
 from desktop_app.sync.store import SyncStore, state_row
 from sync_protocol.schemas import Change
 
@@ -131,7 +131,7 @@ def _remove_vanished(session: Session, applier: ChangeApplier, now: datetime) ->
         str(value)
         for value in session.scalars(
             select(func.json_extract(OutboxEntry.payload, "$.note_id")).where(
-                OutboxEntry.state == OutboxState.PENDING, OutboxEntry.name == "add_note"
+                OutboxEntry.state == OutboxState.PENDING, OutboxEntry.name.in_(NOTE_MUTATIONS)
             )
         )
     }

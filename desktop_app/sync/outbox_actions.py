@@ -20,9 +20,16 @@ from desktop_app.services.reporter_service import digits_of
 from desktop_app.services.transaction import WriteScope
 from desktop_app.sync.dtos import OutboxState
 from desktop_app.sync.outbox_views import entry_or_fail
-from desktop_app.sync.overlay import INCIDENT_MUTATIONS, explicit_values, forget_local_history, settle_incident
+from desktop_app.sync.overlay import (
+    INCIDENT_MUTATIONS,
+    NOTE_MUTATIONS,
+    explicit_values,
+    forget_local_history,
+    settle_incident,
+)
 from desktop_app.sync.push_results import remove_refused_row
 from desktop_app.sync.wire import column_value, incident_columns, wire_value
+from sync_protocol.workflow_rules import escalation_note_body, reopen_note_body
 
 _TABLE = Incident.__table__
 
@@ -63,7 +70,7 @@ def _redo(scope: WriteScope, old: OutboxEntry, payload: dict[str, Any]) -> uuid.
         mutation_id = scope.enqueue(name, entity_id, payload)
         scope.audit(entity_id, "created", None, payload.get("number"), mutation_id)
         return mutation_id
-    if name in ("update_fields", "change_status", "reassign"):
+    if name in ("update_fields", "change_status", "reassign", "escalate"):
         incident = session.get(Incident, entity_id)
         if incident is None:
             raise NotFoundError("That incident is not here any more: resend the change that logged it first.")
@@ -76,6 +83,7 @@ def _redo(scope: WriteScope, old: OutboxEntry, payload: dict[str, Any]) -> uuid.
                 setattr(incident, key, value)
         incident.version += 1
         incident.updated_at = scope.now
+        _recreate_carried_note(scope, old, payload)
         return mutation_id
     if name == "add_note":
         note_id = uuid.UUID(str(payload["note_id"]))
@@ -95,6 +103,33 @@ def _redo(scope: WriteScope, old: OutboxEntry, payload: dict[str, Any]) -> uuid.
         return scope.enqueue(name, entity_id, payload)
     _recreate_directory_row(scope, old, payload)
     return scope.enqueue(name, entity_id, payload, dict(old.base))
+
+
+def _recreate_carried_note(scope: WriteScope, old: OutboxEntry, payload: dict[str, Any]) -> None:
+    """An escalation's or a reopen's note, dropped when the server refused it, is back with the resend
+    (the server writes its own version under the same id; pull replaces this one)."""
+    note_id = payload.get("note_id")
+    if old.name not in ("escalate", "change_status") or not note_id:
+        return
+    note_id = uuid.UUID(str(note_id))
+    if scope.session.get(Note, note_id) is not None:
+        return
+    reason = str(payload.get("reason") or "")
+    if old.name == "escalate":
+        kind, body = "escalation", escalation_note_body(str(payload.get("kind") or ""), "the chosen team", reason)
+    else:
+        kind, body = "system", reopen_note_body(str(old.base.get("status") or "resolved"), reason)
+    scope.session.add(
+        Note(
+            id=note_id,
+            incident_id=old.entity_id,
+            kind=kind,
+            body=body,
+            author_id=scope.actor_id,
+            created_at=old.created_at,
+            details={"kind": payload.get("kind"), "reason": reason} if old.name == "escalate" else None,
+        )
+    )
 
 
 def _recreate_incident(scope: WriteScope, old: OutboxEntry, payload: dict[str, Any]) -> None:
@@ -181,7 +216,7 @@ def _take_back(scope: WriteScope, entry: OutboxEntry) -> None:
     session.flush()
     if entry.name in INCIDENT_MUTATIONS:
         forget_local_history(session, entry.mutation_id)
-        if entry.name == "add_note" and entry.payload.get("note_id"):
+        if entry.name in NOTE_MUTATIONS and entry.payload.get("note_id"):
             session.execute(delete(Note).where(Note.id == uuid.UUID(str(entry.payload["note_id"]))))
         incident = session.get(Incident, entry.entity_id)
         if incident is not None and session.get(IncidentShadow, incident.id) is None:

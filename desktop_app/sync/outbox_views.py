@@ -76,6 +76,10 @@ def describe(session: Session, entry: OutboxEntry, number: str | None) -> str:
         return f"Set {target} to {status}"
     if name == "reassign":
         return f"Reassign {target}"
+    if name == "escalate":
+        return f"Escalate {target} ({payload.get('kind') or '?'}): {payload.get('reason') or ''}".rstrip(": ")
+    if name == "save_knowledge":
+        return f"Keep a known error: {payload.get('symptom') or ''}".rstrip(": ")
     if name == "add_note":
         return f"Add a {payload.get('kind') or ''} note to {target}".replace("a  note", "a note")
     if name == "create_reporter":

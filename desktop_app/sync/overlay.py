@@ -23,10 +23,15 @@ from desktop_app.sync.wire import INCIDENT_FIELDS, incident_columns, wire_value
 ALL_FIELDS = frozenset(INCIDENT_FIELDS)
 STATUS_FIELDS = frozenset(
     {"status", "hold_reason", "resolution_code", "root_cause", "resolution_steps", "resolved_at", "closed_at"}
+    | {"root_cause_category", "reporter_informed", "reporter_not_informed_reason"}
 )
-# Reassigning may also move New ⇄ Assigned.
+# Reassigning (and escalating) may also move New ⇄ Assigned.
 REASSIGN_FIELDS = frozenset({"group_id", "assignee_id", "status"})
-INCIDENT_MUTATIONS = frozenset({"create_incident", "update_fields", "change_status", "reassign", "add_note"})
+INCIDENT_MUTATIONS = frozenset(
+    {"create_incident", "update_fields", "change_status", "reassign", "add_note", "escalate"}
+)
+# Mutations that carry a note the client wrote too (payload ``note_id``): an escalation, a reopen's reason.
+NOTE_MUTATIONS = frozenset({"add_note", "escalate", "change_status"})
 _CHUNK = 500
 
 
@@ -38,7 +43,7 @@ def touched_fields(name: str, payload: dict[str, Any]) -> frozenset[str]:
         return frozenset(payload) & ALL_FIELDS
     if name == "change_status":
         return STATUS_FIELDS
-    if name == "reassign":
+    if name in ("reassign", "escalate"):
         return REASSIGN_FIELDS
     return frozenset()
 
@@ -64,7 +69,7 @@ def explicit_values(name: str, payload: dict[str, Any]) -> dict[str, Any]:
     """The wire values a mutation states outright for incident fields."""
     if name in ("create_incident", "update_fields", "change_status"):
         return {key: value for key, value in payload.items() if key in ALL_FIELDS}
-    if name == "reassign":
+    if name in ("reassign", "escalate"):
         return {key: payload.get(key) for key in ("group_id", "assignee_id")}
     return {}
 

@@ -22,6 +22,7 @@ from desktop_app.sync.dtos import OutboxState
 from desktop_app.sync.overlay import (
     ALL_FIELDS,
     INCIDENT_MUTATIONS,
+    NOTE_MUTATIONS,
     forget_local_history,
     pending_touches,
     predicted_server_values,
@@ -180,7 +181,7 @@ def _incident_effects(
         )
     if result.outcome == "rejected":
         forget_local_history(session, entry.mutation_id)
-        if entry.name == "add_note" and entry.payload.get("note_id"):
+        if entry.name in NOTE_MUTATIONS and entry.payload.get("note_id"):
             session.execute(delete(Note).where(Note.id == uuid.UUID(str(entry.payload["note_id"]))))
         return 0
     incident = session.get(Incident, entry.entity_id)

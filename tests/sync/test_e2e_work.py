@@ -32,6 +32,7 @@ def server(tmp_path: Path) -> Iterator[RunningServer]:
     running.data_dir.mkdir()
     running.add_user("alice", "technician", "Field Services")
     running.add_user("bob", "supervisor", "Service Desk")
+    running.add_user("carol", "technician", "Field Services")
     yield running.start()
     running.stop()
 
@@ -122,3 +123,36 @@ def test_a_close_breaking_the_rules_is_refused_into_errors_with_the_rules_messag
     assert (refused.state, refused.error_code) == (OutboxState.REJECTED, "validation_error")
     assert "The reporter was not informed: closing needs the reason why." in (refused.error_reason or "")
     assert alice.incident(logged.id).status == Status.RESOLVED  # the server's state, not the refused close
+
+
+def test_an_escalation_the_server_refuses_leaves_no_trace_but_the_error(server, client) -> None:
+    alice = client("alice", server)
+    field = alice.context.directory.find_group("Field Services").id
+    logged = alice.context.incidents.create(IncidentDraft(description="Badge reader dead", group_id=field)).value
+    alice.context.workflow.escalations.take(logged.id)
+    alice.sync()
+    carol = alice.context.directory.find_agent("carol").id
+    # Offline the client cannot know carol is no supervisor: it records the escalation, the server refuses it.
+    escalated = alice.context.workflow.escalations.escalate(
+        logged.id, EscalationKind.HIERARCHICAL, "Needs approval", group_id=field, assignee_id=carol
+    ).value
+    assert escalated.assignee_id == carol
+    assert escalated.notes[-1].kind == NoteKind.ESCALATION
+
+    alice.sync()
+
+    [refused] = [item for item in alice.context.sync.outbox(limit=100) if item.name == "escalate"]
+    assert (refused.state, refused.error_code) == (OutboxState.REJECTED, "validation_error")
+    assert "goes to a supervisor or an admin" in (refused.error_reason or "")
+    after = alice.incident(logged.id)
+    assert after.assignee_id == alice.context.directory.find_agent("alice").id, "back to the server's assignment"
+    assert [n.kind for n in after.notes if n.kind == NoteKind.ESCALATION] == [], "the refused escalation's note is gone"
+    assert unsettled(alice.context) == []
+
+    # Sent again from the Errors view: the escalation and its note are back until the server answers.
+    resent = alice.context.sync.resend(refused.id)
+    again = alice.incident(logged.id)
+    assert (resent.name, again.assignee_id) == ("escalate", carol)
+    assert [n.details["reason"] for n in again.notes if n.kind == NoteKind.ESCALATION] == ["Needs approval"]
+    alice.sync()
+    assert [n for n in alice.incident(logged.id).notes if n.kind == NoteKind.ESCALATION] == []

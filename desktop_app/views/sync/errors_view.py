@@ -25,7 +25,9 @@ from desktop_app.views.widgets.error_banner import ErrorBanner
 
 Names = dict[str, str]
 # Refused changes whose values are shown (a new incident's every field would drown the reason).
-SHOWN_PAYLOADS = frozenset({"update_fields", "reassign", "change_status", "add_note", "update_agent"})
+SHOWN_PAYLOADS = frozenset(
+    {"update_fields", "reassign", "change_status", "add_note", "update_agent", "escalate", "save_knowledge"}
+)
 NamesSource = Callable[[], Names]
 
 
