@@ -8,7 +8,7 @@ import sys
 import uuid
 from dataclasses import dataclass
 
-from desktop_app.cli.output import incident_json, incident_table, incident_text, print_json, summary_json
+from desktop_app.cli.output import incident_json, incident_text, print_json
 from desktop_app.cli.values import hold_reason_value
 from desktop_app.context import AppContext
 from desktop_app.domain.dtos import IncidentDetail, IncidentDraft, IncidentPatch, ReporterDraft
@@ -180,21 +180,6 @@ def cmd_update(context: AppContext, args: argparse.Namespace) -> int:
     else:
         message = f"{after.display_number} already had those values; nothing changed."
     _print_detail(args, after, message)
-    return 0
-
-
-def cmd_list(context: AppContext, args: argparse.Namespace) -> int:
-    summaries = context.incidents.list_recent(limit=args.limit, open_only=args.open)
-    if args.json:
-        print_json([summary_json(s) for s in summaries])
-        return 0
-    if not summaries:
-        print("No open incidents." if args.open else "No incidents yet.")
-        return 0
-    print(incident_table(summaries))
-    total = context.incidents.count(open_only=args.open)
-    if total > len(summaries):
-        print(f"\n{len(summaries):,} of {total:,} {'open ' if args.open else ''}incidents, newest first (--limit N).")
     return 0
 
 

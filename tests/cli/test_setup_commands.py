@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.cli import incident_commands
+from desktop_app.cli import queue_commands
 from desktop_app.cli.main import main
 from desktop_app.paths import ENV_DATA_DIR
 
@@ -86,7 +86,7 @@ def test_unexpected_failure_exits_1_with_a_short_message(cli, monkeypatch):
     def explode(context, args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(incident_commands, "cmd_list", explode)
+    monkeypatch.setattr(queue_commands, "cmd_list", explode)
 
     quiet = cli("list")
     debug = cli("--debug", "list")
