@@ -1,4 +1,5 @@
-"""The incident timeline from notes, the audit and (through a seam) attachments, newest first."""
+"""The incident timeline for the CLI and reports: the detail's notes and history plus its attachments
+(and any other source plugged in), newest first. The GUI builds the same from the detail it holds."""
 
 from __future__ import annotations
 
@@ -8,18 +9,39 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.timeline import TimelineEntry, TimelineKind, audit_entry, build_timeline, note_entry
-from desktop_app.models import Agent, AuditEvent, Note
+from desktop_app.domain.timeline import TimelineEntry, TimelineKind, attachment_entries, build_timeline, timeline_for
+from desktop_app.models import Agent, Attachment, Note
+from desktop_app.services.incident_mapping import load_detail
 from desktop_app.services.incident_service import _incident
 from desktop_app.services.transaction import ServiceBase, ServiceEnv
 
-# Another package's rows in the timeline: given the session and the incident id, its entries. Attachments
-# (issue 5) plug in here with kind TimelineKind.ATTACHMENT; nothing else in the timeline needs to change.
+# Another package's rows in the timeline: given the session and the incident id, its entries.
 TimelineSource = Callable[[Session, uuid.UUID], Iterable[TimelineEntry]]
 
 
+def attachment_source(session: Session, incident_id: uuid.UUID) -> list[TimelineEntry]:
+    """Issue 5's attachments: each as added, and as removed if it was."""
+    rows = session.execute(
+        select(Attachment, Agent.name)
+        .outerjoin(Agent, Agent.id == Attachment.created_by)
+        .where(Attachment.incident_id == incident_id)
+    ).all()
+    return [
+        entry
+        for attachment, author in rows
+        for entry in attachment_entries(
+            attachment.id,
+            attachment.display_name,
+            attachment.caption,
+            author,
+            attachment.created_at,
+            attachment.removed_at,
+        )
+    ]
+
+
 class TimelineService(ServiceBase):
-    def __init__(self, env: ServiceEnv, sources: Iterable[TimelineSource] = ()) -> None:
+    def __init__(self, env: ServiceEnv, sources: Iterable[TimelineSource] = (attachment_source,)) -> None:
         super().__init__(env)
         self._sources = list(sources)
 
@@ -28,36 +50,9 @@ class TimelineService(ServiceBase):
 
     def timeline(self, incident_id: uuid.UUID, kinds: Iterable[TimelineKind] | None = None) -> list[TimelineEntry]:
         with self._read() as session:
-            _incident(session, incident_id)
-            names = {row.id: row.name for row in session.execute(select(Agent.id, Agent.name))}
-            entries: list[TimelineEntry] = []
-            for note in session.scalars(select(Note).where(Note.incident_id == incident_id)):
-                entries.append(
-                    note_entry(
-                        note.id,
-                        note.kind,
-                        note.body,
-                        names.get(note.author_id),
-                        note.created_at,
-                        note.time_spent_minutes,
-                        note.visibility,
-                        note.details,
-                    )
-                )
-            for event in session.scalars(select(AuditEvent).where(AuditEvent.incident_id == incident_id)):
-                entries.append(
-                    audit_entry(
-                        event.id,
-                        event.field,
-                        event.old_value,
-                        event.new_value,
-                        names.get(event.actor_id),
-                        event.device_time,
-                    )
-                )
-            for source in self._sources:
-                entries.extend(source(session, incident_id))
-            return build_timeline(entries, kinds)
+            detail = load_detail(session, _incident(session, incident_id))
+            extra = [entry for source in self._sources for entry in source(session, incident_id)]
+        return build_timeline(timeline_for(detail, extra), kinds)
 
     def time_spent(self, incident_id: uuid.UUID) -> int:
         """Minutes logged on the incident's worklog, in total."""

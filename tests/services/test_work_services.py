@@ -295,3 +295,23 @@ def test_resolve_then_reopen_then_resolve_keeps_the_documentation(
     again = context.incidents.change_status(incident.id, Status.RESOLVED).value
     assert (again.status, again.resolution_code) == (Status.RESOLVED, "hardware_replaced")
     assert [n.details["from"] for n in again.notes if n.kind == NoteKind.SYSTEM] == ["resolved"]
+
+
+def test_timeline_shows_attachments_added_and_removed(
+    context: AppContext, make_incident: MakeIncident, clock: FixedClock, tmp_path
+) -> None:
+    incident = make_incident()
+    log = tmp_path / "printer.log"
+    log.write_text("paper jam at tray 2\n" * 10, encoding="utf-8")
+    clock.advance(minutes=1)
+    info = context.attachments.add(incident.id, log, "printer.log", caption="From the printer's web page")
+    clock.advance(minutes=1)
+    context.attachments.remove(info.id)
+
+    entries = context.workflow.timeline.timeline(incident.id, kinds=[TimelineKind.ATTACHMENT])
+
+    assert [(e.title, e.body) for e in entries] == [
+        ("Removed printer.log", None),
+        ("Attached printer.log", "From the printer's web page"),
+    ]
+    assert entries[1].actor == "Terry Tester"
