@@ -70,6 +70,17 @@ class MessageView:
         return text
 
 
+@dataclass(frozen=True)
+class ReplyContext:
+    """What the reply dialog needs, read at once: it then renders every keystroke without the database."""
+
+    to: str | None
+    values: dict[str, str | None]
+    templates: list[TemplateView]
+    messages: list[MessageView]
+    route: Route  # where a message sent now would go
+
+
 def mailto_url(to: str, subject: str, body: str) -> str:
     """An RFC 6068 ``mailto:`` URL: every reserved character percent-encoded, line breaks as CRLF."""
     crlf = body.replace("\r\n", "\n").replace("\n", "\r\n")

@@ -27,7 +27,7 @@ from desktop_app.domain.enums import NoteKind
 from desktop_app.domain.errors import NotFoundError, ValidationError
 from desktop_app.domain.ids import format_number
 from desktop_app.domain.limits import clean_text
-from desktop_app.domain.messages import DeliveryState, MessageView, Route, TemplateView, mailto_url
+from desktop_app.domain.messages import DeliveryState, MessageView, ReplyContext, Route, TemplateView, mailto_url
 from desktop_app.models import Agent, Category, Incident, OutgoingMessage, Reporter, ResponseTemplate, SyncState
 from desktop_app.services.incident_service import _incident, _writable
 from desktop_app.services.note_writer import add_note
@@ -119,6 +119,21 @@ class CommunicationService(ServiceBase):
 
     # --- drafting and sending --------------------------------------------------------------------
 
+    def reply_context(self, incident_id: uuid.UUID) -> ReplyContext:
+        templates = self.templates(incident_id)
+        messages = self.messages(incident_id)
+        with self._read() as session:
+            incident = _incident(session, incident_id)
+            values = self._values(session, incident)
+            route = self._route(session)
+            return ReplyContext(_reporter_email(session, incident), values, templates, messages, route)
+
+    def _route(self, session: Session) -> Route:
+        sync = session.get(SyncState, 1)
+        if sync is not None and sync.server_url:
+            return Route.SERVER
+        return Route.SMTP if self._smtp() is not None else Route.MAILTO
+
     def draft(self, incident_id: uuid.UUID, subject: str, body: str, *, template_name: str | None = None) -> ReplyDraft:
         """Render a subject and text (or the named template) for an incident: the live preview."""
         with self._read() as session:
@@ -148,12 +163,7 @@ class CommunicationService(ServiceBase):
             address = (to or "").strip() or _reporter_email(session, incident)
             if not address or "@" not in address:
                 raise ValidationError("Give an email address to send the message to.", field="to")
-            sync = session.get(SyncState, 1)
-            route = (
-                Route.SERVER
-                if sync is not None and sync.server_url
-                else (Route.SMTP if self._smtp() is not None else Route.MAILTO)
-            )
+            route = self._route(session)
             message_id = scope.env.ids()
             note = add_note(
                 scope,

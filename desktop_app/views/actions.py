@@ -63,6 +63,9 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("close_incident", "C&lose…", "Ctrl+Shift+L", "Close with the root cause, steps and reporter told"),
     ActionSpec("reopen", "Re&open…", "Ctrl+Shift+P", "Send a resolved or closed incident back to work"),
     ActionSpec("similar", "Si&milar incidents…", "Ctrl+Shift+M", "Similar incidents, their workarounds, known errors"),
+    # Replies to the reporter (views/communication/reply_ui.py).
+    ActionSpec("reply", "Reply to repor&ter…", "Ctrl+Alt+E", "Email the reporter from a canned response, previewed"),
+    ActionSpec("canned_responses", "Canned res&ponses…", "Ctrl+Alt+T", "Edit the reply templates", None, "File"),
     ActionSpec(
         "capture_region", "Capture &region…", "Ctrl+Alt+R", "Screenshot of a part of the screen, to annotate and attach"
     ),

@@ -18,6 +18,7 @@ from desktop_app.domain.errors import HelpdeskError
 from desktop_app.domain.status_machine import is_read_only
 from desktop_app.views.actions import ACTION_SPECS, MENU_ORDER, build_actions
 from desktop_app.views.change_bus import ChangeBus
+from desktop_app.views.communication.reply_ui import install_reply_ui
 from desktop_app.views.incident_detail_view import IncidentDetailView
 from desktop_app.views.item_models.queue_table_model import QueueSource, QueueTableModel
 from desktop_app.views.queue_navigation import install_queue_navigation
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
             self._install_mail(context)
             self.detail.attachments.bind(context.attachments, runner, bus)
             install_work_ui(self, context)
+            install_reply_ui(self, context)
 
     def _build_menus(self) -> None:
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENU_ORDER}
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
         self._install_mail(context)
         self.detail.attachments.bind(context.attachments, self.runner, self.bus)
         install_work_ui(self, context)
+        install_reply_ui(self, context)
         waiting, self._run_when_ready = self._run_when_ready, []
         self.statusBar().clearMessage()
         for run in waiting:

@@ -19,6 +19,7 @@ BUTTONS = (
     ("close_incident", "Close…"),
     ("reopen", "Reopen…"),
     ("similar", "Similar…"),
+    ("reply", "Reply…"),
 )
 
 
@@ -36,6 +37,7 @@ def enabled_work(detail: IncidentDetail | None) -> dict[str, bool]:
         "close_incident": Status.CLOSED in targets,
         "reopen": detail.status in (Status.RESOLVED, Status.CLOSED),
         "similar": True,
+        "reply": writable,
     }
 
 
