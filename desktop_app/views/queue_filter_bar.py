@@ -9,14 +9,28 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.domain.dtos import AgentSummary, GroupSummary
 from desktop_app.domain.enums import Channel, Priority, Status
 from desktop_app.domain.queue_filter import OPEN_STATUSES, QueueQuery
 
 ANY = "any"
+CUSTOM = "custom"
+ABSOLUTE = "between"
 # Date presets: (label, days back the range starts at, days back it ends at).
 DATE_PRESETS = (
     ("Any time", None, None),
@@ -88,6 +102,9 @@ class QueueFilterBar(QWidget):
         for combo, prefix in ((self.created, "Created"), (self.updated, "Updated")):
             for label, start, end in DATE_PRESETS:
                 combo.addItem(f"{prefix}: {label.lower()}" if start or end else f"{prefix}: any time", (start, end))
+            combo.addItem(f"{prefix}: between dates…", CUSTOM)
+            combo.setProperty("previous_index", 0)
+            combo.activated.connect(lambda index, c=combo, name=prefix: self._on_date_chosen(c, name, index))
         self.drill = QComboBox(objectName="filterDrill")
         for label, value in (("Drills: included", None), ("Drills only", True), ("No drills", False)):
             self.drill.addItem(label, value)
@@ -111,7 +128,7 @@ class QueueFilterBar(QWidget):
             layout.addLayout(row)
         for button in (self.status, self.priority, self.channel):
             button.changed.connect(self.changed)
-        for combo in (self.group, self.assignee, self.created, self.updated, self.drill):
+        for combo in (self.group, self.assignee, self.drill):
             combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
         self.reporter.returnPressed.connect(self.changed)
 
@@ -130,6 +147,16 @@ class QueueFilterBar(QWidget):
             self.assignee.addItem(f"Assignee: {agent.name}", str(agent.id))
         for combo in (self.group, self.assignee):
             combo.blockSignals(False)
+
+    def _on_date_chosen(self, combo: QComboBox, prefix: str, index: int) -> None:
+        if combo.itemData(index) == CUSTOM:
+            chosen = ask_date_range(self, f"{prefix} between")
+            if chosen is None:
+                _set_index(combo, int(combo.property("previous_index") or 0))
+                return
+            _show_range(combo, prefix, *chosen)
+        combo.setProperty("previous_index", combo.currentIndex())
+        self.changed.emit()
 
     def apply_to(self, query: QueueQuery, now: datetime | None = None) -> QueueQuery:
         """The query with this bar's filters (everything else kept)."""
@@ -177,8 +204,8 @@ class QueueFilterBar(QWidget):
                 assignee = str(query.assignee_ids[0]) if query.assignee_ids else None
             _select(self.assignee, assignee)
             self.reporter.setText(query.reporter)
-            _select(self.created, (None, None))
-            _select(self.updated, (None, None))
+            _show_range(self.created, "Created", query.created_from, query.created_to)
+            _show_range(self.updated, "Updated", query.updated_from, query.updated_to)
             _select(self.drill, query.drill)
         finally:
             self.blockSignals(False)
@@ -192,7 +219,52 @@ def _select(combo: QComboBox, value: object) -> None:
     combo.blockSignals(False)
 
 
+def _set_index(combo: QComboBox, index: int) -> None:
+    combo.blockSignals(True)
+    combo.setCurrentIndex(index)
+    combo.blockSignals(False)
+
+
+def _show_range(combo: QComboBox, prefix: str, start: datetime | None, end: datetime | None) -> None:
+    """Select "any time", or a "between" item holding these dates (a saved view's range)."""
+    for index in range(combo.count() - 1, -1, -1):
+        data = combo.itemData(index)
+        if isinstance(data, tuple) and data and data[0] == ABSOLUTE:
+            combo.removeItem(index)
+    if start is None and end is None:
+        _set_index(combo, 0)
+        return
+    label = f"{prefix}: {start.date() if start else '…'} – {end.date() if end else '…'}"
+    combo.insertItem(combo.count() - 1, label, (ABSOLUTE, start, end))
+    _set_index(combo, combo.count() - 2)
+
+
+def ask_date_range(parent: QWidget, title: str) -> tuple[datetime, datetime] | None:
+    """Two dates (the second one included); None when cancelled."""
+    dialog = QDialog(parent, objectName="dateRangeDialog")
+    dialog.setWindowTitle(title)
+    today = QDate.currentDate()
+    start, end = QDateEdit(today.addDays(-7)), QDateEdit(today)
+    for edit in (start, end):
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+    form = QFormLayout(dialog)
+    form.addRow("From", start)
+    form.addRow("To (included)", end)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    first = datetime(start.date().year(), start.date().month(), start.date().day()).astimezone(UTC)
+    last = datetime(end.date().year(), end.date().month(), end.date().day()).astimezone(UTC) + timedelta(days=1)
+    return first, last
+
+
 def _range(preset: object, now: datetime) -> tuple[datetime | None, datetime | None]:
+    if isinstance(preset, tuple) and preset and preset[0] == ABSOLUTE:
+        return preset[1], preset[2]
     start_days, end_days = preset if isinstance(preset, tuple) else (None, None)
     start = now - timedelta(days=start_days) if start_days else None
     end = now - timedelta(days=end_days) if end_days else None

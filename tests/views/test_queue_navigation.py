@@ -191,3 +191,38 @@ def test_command_palette_finds_actions_and_views(
     palette = window.queue_navigator.open_palette()
     palette.input.setText("bulk change")
     assert palette.list.currentIndex().data().startswith("Bulk change")
+
+
+def test_a_date_range_filters_and_comes_back_with_a_saved_view(
+    qtbot: QtBot,
+    context: AppContext,
+    clock: FixedClock,
+    make_incident: Callable[..., Any],
+    runner,
+    bus,
+    monkeypatch,
+) -> None:
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop_app.views import queue_filter_bar
+
+    _seed(context, clock, make_incident)
+    window = _window_after_seed(qtbot, context, runner, bus)
+    filters, model = window.queue.filters, window.queue_model
+    start, end = clock.now - timedelta(minutes=7), clock.now + timedelta(minutes=1)
+    monkeypatch.setattr(queue_filter_bar, "ask_date_range", lambda *_args: (start, end))
+    custom = filters.created.findData(queue_filter_bar.CUSTOM)
+    filters.created.setCurrentIndex(custom)
+    filters.created.activated.emit(custom)
+    assert (model.query.created_from, model.query.created_to) == (start, end)
+    assert model.rowCount() == 3  # created 3 minutes apart: the last three
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Recent", True))
+    window.queue_navigator.save_current_view()
+    views = window.queue.views_list.model()
+    window.queue.views_list.setCurrentIndex(views.index(0))
+    assert filters.created.currentData() == (None, None)
+    window.queue.views_list.setCurrentIndex(views.index(views.row_of(str(context.saved_views.find("Recent").id))))
+    assert filters.created.currentData() == (queue_filter_bar.ABSOLUTE, start, end)
+    assert model.rowCount() == 3
