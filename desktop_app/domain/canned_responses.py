@@ -42,7 +42,7 @@ class Rendered:
 
     @property
     def warnings(self) -> list[str]:
-        lines = [f"No value for {{{name}}}: fill it in before sending." for name in self.missing]
+        lines = [f"No value for {{{name}}} on this incident: replace it in the text." for name in self.missing]
         lines += [f"Unknown placeholder {{{name}}}: check its spelling." for name in self.unknown]
         return lines + list(self.syntax_problems)
 

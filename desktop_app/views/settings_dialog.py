@@ -67,6 +67,8 @@ class SettingsDialog(QDialog):
         # The SLA page is its own dialog (views/sla/sla_settings_dialog.py), opened by settings_flow.
         self.sla_button = QPushButton("S&LA targets, business hours and holidays…", objectName="slaSettingsButton")
         layout.addWidget(self.sla_button)
+        self.smtp_button = QPushButton("Replies by &email (SMTP server)…", objectName="smtpSettingsButton")
+        layout.addWidget(self.smtp_button)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self._connect_signals()

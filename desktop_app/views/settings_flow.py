@@ -8,6 +8,7 @@ from desktop_app.domain.dtos import AgentSummary, Result
 from desktop_app.domain.enums import Channel
 from desktop_app.settings import save_settings
 from desktop_app.sync.dtos import SyncStatus
+from desktop_app.views.communication.smtp_settings_dialog import open_smtp_settings
 from desktop_app.views.settings_dialog import SettingsDialog
 from desktop_app.views.sla.sla_settings_dialog import open_sla_settings
 from desktop_app.views.sync.integration import SyncUi
@@ -34,6 +35,7 @@ def _show(window: MainWindow, me: AgentSummary, status: SyncStatus) -> None:
     )
     window.settings_dialog = dialog
     dialog.sla_button.clicked.connect(lambda: open_sla_settings(window))
+    dialog.smtp_button.clicked.connect(lambda: open_smtp_settings(window))
     dialog.accepted.connect(lambda: _apply(window, dialog, me, status))
     dialog.open()
 

@@ -135,3 +135,22 @@ def test_a_client_that_syncs_hands_the_message_to_the_server(context: AppContext
     assert entry.payload["to"] == "ada@example.org"
     assert context.communication.deliver_pending() == []  # never sent from here as well
     assert smtp_server.messages == []
+
+
+def test_a_wrong_password_keeps_the_message_queued_until_it_is_fixed(context: AppContext, reported, memory_keyring):
+    server = LocalSmtpServer(credentials=("desk@it.example.org", "right")).start()
+    try:
+        use_smtp(context, server.port)
+        context.settings.smtp_username = "desk@it.example.org"
+        config = smtp_config("127.0.0.1", server.port, "none", "desk@it.example.org", "")
+        store_smtp_password(config, "wrong")
+        context.communication.send(reported.id, "Update", "We are on it.")
+        [first] = context.communication.deliver_pending()
+        assert first.state is DeliveryState.QUEUED
+        assert "535" in (first.last_error or "")
+        store_smtp_password(config, "right")
+        [second] = context.communication.deliver_pending()
+    finally:
+        server.stop()
+    assert second.state is DeliveryState.SENT
+    assert server.logins == ["desk@it.example.org"]

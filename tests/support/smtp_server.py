@@ -8,6 +8,7 @@ from email.message import Message
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -32,15 +33,30 @@ class _Collect:
 
 
 class LocalSmtpServer:
-    """``start()``/``stop()`` on a fixed port, so a test can take the server down and bring it back."""
+    """``start()``/``stop()`` on a fixed port, so a test can take the server down and bring it back.
 
-    def __init__(self, port: int | None = None) -> None:
+    With ``credentials`` (user, password) it offers AUTH (without TLS: loopback only) and refuses others."""
+
+    def __init__(self, port: int | None = None, credentials: tuple[str, str] | None = None) -> None:
         self.port = port or free_port()
+        self.credentials = credentials
         self.messages: list[Message] = []
+        self.logins: list[str] = []
         self._controller: Controller | None = None
 
+    def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        if isinstance(data, LoginPassword) and self.credentials is not None:
+            given = (data.login.decode(), data.password.decode())
+            if given == self.credentials:
+                self.logins.append(given[0])
+                return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
     def start(self) -> LocalSmtpServer:
-        self._controller = Controller(_Collect(self), hostname="127.0.0.1", port=self.port)
+        auth: dict[str, Any] = {}
+        if self.credentials is not None:
+            auth = {"authenticator": self._authenticate, "auth_require_tls": False}
+        self._controller = Controller(_Collect(self), hostname="127.0.0.1", port=self.port, **auth)
         self._controller.start()
         return self
 

@@ -24,7 +24,7 @@ def test_a_placeholder_without_a_value_stays_visible_and_is_warned_about():
     result = render("Try this: {workaround}\nAgain: {workaround}", VALUES)
     assert result.text == "Try this: {workaround}\nAgain: {workaround}"
     assert result.missing == ("workaround",)
-    assert result.warnings == ["No value for {workaround}: fill it in before sending."]
+    assert result.warnings == ["No value for {workaround} on this incident: replace it in the text."]
 
 
 def test_a_blank_value_counts_as_missing():

@@ -15,9 +15,11 @@ from desktop_app.domain.dtos import IncidentDetail
 from desktop_app.domain.enums import NoteKind
 from desktop_app.domain.messages import DeliveryState
 from desktop_app.views.communication.reply_dialog import ReplyDialog
+from desktop_app.views.communication.smtp_settings_dialog import SmtpSettingsDialog, open_smtp_settings
 from desktop_app.views.communication.template_editor import TemplateEditorDialog
 from desktop_app.views.main_window import MainWindow
 from tests.support.builders import reporter_draft
+from tests.support.smtp_server import LocalSmtpServer
 
 
 @pytest.fixture
@@ -107,3 +109,35 @@ def test_the_template_editor_saves_a_scoped_template(qtbot, main_window: MainWin
         "resolved",
         "workaround",
     ]
+
+
+def test_smtp_settings_keep_the_password_in_the_keyring_and_replies_then_go_by_smtp(
+    qtbot: QtBot, main_window: MainWindow, context: AppContext, reported, memory_keyring
+):
+    server = LocalSmtpServer(credentials=("desk@it.example.org", "s3cret-pass")).start()
+    try:
+        open_smtp_settings(main_window)
+        dialog: SmtpSettingsDialog = main_window.smtp_settings_dialog
+        dialog.host.setText("127.0.0.1")
+        dialog.security.setCurrentIndex(dialog.security.findData("none"))
+        dialog.port.setValue(server.port)
+        dialog.username.setText("desk@it.example.org")
+        dialog.password.setText("s3cret-pass")
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+        assert context.settings.smtp_host == "127.0.0.1"
+        assert "s3cret-pass" not in context.paths.settings_file.read_text(encoding="utf-8")
+        assert "s3cret-pass" in memory_keyring.passwords.values()
+
+        main_window.show_detail(reported)
+        main_window.actions_by_id["reply"].trigger()
+        reply = main_window.reply_dialog
+        reply.choose_template("acknowledgement")
+        reply.send_button.click()
+    finally:
+        server.stop()
+    [mail] = server.messages
+    assert server.logins == ["desk@it.example.org"]  # with the password from the keyring
+    assert mail["From"] == "desk@it.example.org"
+    assert mail["To"] == "ada@example.org"
+    [message] = context.communication.messages(reported.id)
+    assert message.state is DeliveryState.SENT

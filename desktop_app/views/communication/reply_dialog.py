@@ -147,6 +147,7 @@ class ReplyDialog(QDialog):
         template = self.templates.get(str(name)) if name else None
         if template is not None:
             self.subject.setText(template.subject)
+            self.subject.setCursorPosition(0)
             self.body.setPlainText(template.body)
 
     @property

@@ -133,6 +133,7 @@ class TemplateEditorDialog(QDialog):
         template = self.current
         self.name.setText(template.name if template else "")
         self.subject.setText(template.subject if template else "")
+        self.subject.setCursorPosition(0)
         self.body.setPlainText(template.body if template else "")
         index = self.category.findData(str(template.category_id)) if template and template.category_id else 0
         self.category.setCurrentIndex(max(index, 0))
