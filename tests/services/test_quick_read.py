@@ -21,7 +21,7 @@ def _seed(context: AppContext, clock: FixedClock, make_incident: Callable[..., A
             context.incidents.assign(detail.id, group_id=None, assignee_id=me.id)
         if n % 4 == 0:
             context.incidents.change_status(
-                detail.id, Status.RESOLVED, resolution_code="Solved", resolution_steps="Cleared the jam"
+                detail.id, Status.RESOLVED, resolution_code="fixed", resolution_steps="Cleared the jam"
             )
 
 
