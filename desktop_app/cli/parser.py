@@ -9,6 +9,7 @@ from desktop_app.cli import directory_commands as directory
 from desktop_app.cli import incident_commands as incidents
 from desktop_app.cli import mail_commands as mail
 from desktop_app.cli import queue_commands as queue
+from desktop_app.cli import reply_commands as reply
 from desktop_app.cli import setup_commands as setup
 from desktop_app.cli import sla_commands as sla
 from desktop_app.cli import sync_commands as sync
@@ -310,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_incident_commands(commands)
     attachments.add_parsers(commands, NUMBER_HELP)
     work.add_parsers(commands, NUMBER_HELP)
+    reply.add_parsers(commands, NUMBER_HELP)
     mail.add_parsers(commands)
     sla.add_parsers(commands, NUMBER_HELP)
     _add_directory_commands(commands)
