@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 INSERT_TRIGGER = "incidents_search_insert"
@@ -28,8 +28,11 @@ BULK_INDEX = text(
 
 
 @contextmanager
-def search_indexed_at_end(session: Session) -> Iterator[None]:
-    """Within the caller's write transaction: incidents inserted inside the block are indexed at its end."""
+def search_indexed_at_end(session: Session | Connection) -> Iterator[None]:
+    """Within the caller's write transaction: incidents inserted inside the block are indexed at its end.
+
+    Takes a Session (bootstrap) or a Connection (the demo seeder, which writes without the ORM).
+    """
     trigger_sql = session.execute(
         text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"), {"name": INSERT_TRIGGER}
     ).scalar()
@@ -39,6 +42,7 @@ def search_indexed_at_end(session: Session) -> Iterator[None]:
     after = session.execute(text("SELECT coalesce(max(rowid), 0) FROM incidents")).scalar()
     session.execute(text(f"DROP TRIGGER {INSERT_TRIGGER}"))
     yield
-    session.flush()
+    if isinstance(session, Session):
+        session.flush()
     session.execute(BULK_INDEX, {"after": after})
     session.execute(text(trigger_sql))
