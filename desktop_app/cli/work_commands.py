@@ -18,6 +18,7 @@ from desktop_app.domain.enums import Status
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.escalation import EscalationKind
 from desktop_app.domain.timeline import TimelineKind, format_minutes
+from desktop_app.services.worklog_service import WORKLOG_KINDS
 from sync_protocol.workflow_rules import RESOLUTION_CODES_ERROR
 
 
@@ -117,6 +118,12 @@ def add_worklog_options(note: argparse.ArgumentParser) -> None:
 
 def cmd_note(context: AppContext, args: argparse.Namespace) -> int:
     detail = context.incidents.get_by_number(args.number)
+    if args.kind not in WORKLOG_KINDS:  # a workaround note: no minutes, never shown to the reporter
+        if args.minutes is not None or args.visible:
+            raise ValidationError("--minutes and --visible are for worklog, investigation and communication notes.")
+        after = context.incidents.add_note(detail.id, text_argument(args.text) or "", args.kind).value
+        _print(args, after, f"Added a note ({args.kind.value}) to {after.display_number}.")
+        return 0
     after = context.workflow.worklog.add_entry(
         detail.id,
         text_argument(args.text) or "",

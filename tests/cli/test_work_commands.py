@@ -28,6 +28,10 @@ def test_a_worklog_note_with_minutes_and_audience(cli, incident):
     assert (note["time_spent_minutes"], note["visibility"], note["kind"]) == (35, "visible", "worklog")
     assert refused.code == 2
     assert "Time spent must be whole minutes" in refused.err
+    workaround_note = cli("note", incident, "Try the web portal", "--kind", "workaround", "--json")
+    timed_workaround = cli("note", incident, "x", "--kind", "workaround", "--minutes", "5")
+    assert workaround_note.json()["notes"][-1]["kind"] == "workaround"
+    assert timed_workaround.code == 2
 
 
 def test_take_and_escalate_with_a_required_reason(cli, incident, supervisor):
