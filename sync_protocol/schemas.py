@@ -29,7 +29,17 @@ MutationName = Literal[
 Role = Literal["agent", "technician", "supervisor", "admin"]
 Outcome = Literal["applied", "rejected", "conflict"]
 Entity = Literal[
-    "incident", "note", "audit", "reporter", "category", "group", "user", "conflict", "attachment", "knowledge"
+    "incident",
+    "note",
+    "audit",
+    "reporter",
+    "category",
+    "group",
+    "user",
+    "conflict",
+    "attachment",
+    "knowledge",
+    "message",
 ]
 
 

@@ -100,9 +100,10 @@ def _claim(ctx: ServerContext, message_id: uuid.UUID, planned: datetime, now: da
 def _record(
     ctx: ServerContext, message_id: uuid.UUID, sent: bool, retryable: bool, error: str | None, smtp: ServerSmtp
 ) -> str:
-    with write_unit(ctx, serialise=False) as unit:
+    with write_unit(ctx) as unit:  # the new state is pulled by the clients (their communication log)
         row = unit.session.get(OutboundMail, message_id)
         assert row is not None
+        unit.changed("message", message_id)
         row.attempts += 1
         if sent:
             row.state, row.sent_at, row.last_error = "sent", unit.now, None

@@ -27,11 +27,13 @@ from central_server.models import (
     Incident,
     KnowledgeEntry,
     Note,
+    OutboundMail,
     Reporter,
     User,
 )
 from central_server.services.errors import RequestRefusedError
 from central_server.services.mutations.knowledge import knowledge_data
+from central_server.services.mutations.send_message import message_data
 from central_server.services.render_cache import CACHEABLE, RenderCache
 from central_server.services.serialize import (
     attachment_data,
@@ -184,6 +186,9 @@ def _load(session: Session, actor: Actor, ids: dict[str, list[uuid.UUID]]) -> di
     out["category"] = {c.id: category_data(c) for c in _by_ids(session, Category, ids.get("category", []))}
     # Known errors are everyone's: no visibility check.
     out["knowledge"] = {k.id: knowledge_data(k) for k in _by_ids(session, KnowledgeEntry, ids.get("knowledge", []))}
+    mails = _by_ids(session, OutboundMail, ids.get("message", []))
+    readable = _visible_ids(session, actor, {m.incident_id for m in mails}) if mails else set()
+    out["message"] = {m.id: message_data(m) for m in mails if m.incident_id in readable}
     out["group"] = groups_data(session, _by_ids(session, Group, ids.get("group", [])))
     out["user"] = users_data(session, _by_ids(session, User, ids.get("user", [])))
     out["conflict"] = {

@@ -24,13 +24,15 @@ from desktop_app.sync.attachment_apply import apply_attachments
 from desktop_app.sync.directory_apply import DirectoryApplier
 from desktop_app.sync.dtos import OutboxState
 from desktop_app.sync.knowledge_apply import upsert_knowledge
+from desktop_app.sync.message_apply import apply_messages
 from desktop_app.sync.overlay import NOTE_MUTATIONS, clear_number_collisions, pending_touches
 from desktop_app.sync.wire import REQUIRED_INCIDENT_FIELDS, column_value, incident_columns, require_uuid
 from sync_protocol.schemas import Change
 
 # Parents before children: a note needs its incident, an incident its directory rows.
 ENTITY_ORDER = (
-    "user", "group", "category", "reporter", "incident", "note", "audit", "attachment", "knowledge", "conflict"
+    "user", "group", "category", "reporter", "incident", "note", "audit", "attachment", "knowledge", "message",
+    "conflict",
 )  # fmt: skip
 
 
@@ -61,6 +63,7 @@ class ChangeApplier(DirectoryApplier):
             "note": self._apply_notes,
             "audit": self._apply_audit,
             "attachment": lambda batch: apply_attachments(self, batch),
+            "message": lambda batch: apply_messages(self, batch),
         }
         if entity in batched:
             self.session.flush()

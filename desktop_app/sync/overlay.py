@@ -31,7 +31,7 @@ INCIDENT_MUTATIONS = frozenset(
     {"create_incident", "update_fields", "change_status", "reassign", "add_note", "escalate"}
 )
 # Mutations that carry a note the client wrote too (payload ``note_id``): an escalation, a reopen's reason.
-NOTE_MUTATIONS = frozenset({"add_note", "escalate", "change_status"})
+NOTE_MUTATIONS = frozenset({"add_note", "escalate", "change_status", "send_message"})
 _CHUNK = 500
 
 

@@ -8,8 +8,17 @@ closed or canceled incident.
 
 from __future__ import annotations
 
+from typing import Any
+
 from central_server.domain.errors import InvalidValueError
-from central_server.domain.incident_fields import EMAIL_MAX, LONG_TEXT_MAX, optional_uuid, parse_fields, text
+from central_server.domain.incident_fields import (
+    EMAIL_MAX,
+    LONG_TEXT_MAX,
+    optional_uuid,
+    parse_fields,
+    text,
+    to_wire,
+)
 from central_server.models import OutboundMail
 from central_server.services.mutations.scope import Applied, MutationScope, load_incident, require_payload_keys
 from central_server.services.mutations.work_notes import add_work_note
@@ -54,4 +63,14 @@ def send_message(scope: MutationScope) -> Applied:
             next_attempt_at=scope.now,
         )
     )
+    scope.unit.changed("message", message_id)
     return Applied()
+
+
+def message_data(mail: OutboundMail) -> dict[str, Any]:
+    """The wire form (pull): how far the server got with a message, for the clients' communication logs."""
+    names = (
+        "id", "incident_id", "note_id", "to_address", "subject", "body", "created_by_id",
+        "state", "attempts", "last_error", "created_at", "sent_at",
+    )  # fmt: skip
+    return {name: to_wire(getattr(mail, name)) for name in names}
