@@ -5,11 +5,15 @@ these rows never conflict."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from desktop_app.models import Incident, OutgoingMessage
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from desktop_app.models import Incident, Note, OutgoingMessage
 from desktop_app.sync.wire import column_value, require_uuid
-from sync_protocol.schemas import Change
+from sync_protocol.schemas import Change, MutationResult
 
 STATES = ("queued", "sent", "failed")
 
@@ -54,3 +58,16 @@ def apply_messages(applier: Any, changes: list[Change]) -> None:
                 **values,
             )
         )
+
+
+def settle_message_result(session: Session, payload: dict[str, Any], result: MutationResult) -> None:
+    """A refused ``send_message`` (the incident was closed, or moved out of sight): the message is failed with
+    the server's reason in the log, and the note it would have written goes (nothing was sent)."""
+    if result.outcome != "rejected":
+        return
+    message = session.get(OutgoingMessage, uuid.UUID(str(payload.get("message_id"))))
+    if message is not None:
+        message.state = "failed"
+        message.last_error = (result.reason or result.code or "refused by the server")[:500]
+    if payload.get("note_id"):
+        session.execute(delete(Note).where(Note.id == uuid.UUID(str(payload["note_id"]))))

@@ -19,6 +19,7 @@ from desktop_app.services.transaction import WriteScope, next_counter
 from desktop_app.sync.attachment_apply import ATTACHMENT_MUTATIONS, settle_attachment_result
 from desktop_app.sync.conflict_store import record_field_conflicts
 from desktop_app.sync.dtos import OutboxState
+from desktop_app.sync.message_apply import settle_message_result
 from desktop_app.sync.overlay import (
     ALL_FIELDS,
     INCIDENT_MUTATIONS,
@@ -149,6 +150,8 @@ def record_results(
             outcome.numbers_assigned += _incident_effects(session, entry, result, user_id, scope)
         elif entry.name in ATTACHMENT_MUTATIONS:
             settle_attachment_result(session, entry, result)
+        elif entry.name == "send_message":
+            settle_message_result(session, entry.payload, result)
         else:
             _directory_effects(session, entry, result, scope)
     session.flush()
