@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.context import AppContext
 from desktop_app.domain.enums import HoldReason, Status
 from desktop_app.domain.sla import ClockKind, ClockState
 from desktop_app.services.sla_service import SlaService
+from desktop_app.views.item_models.queue_table_model import SLA_COLUMN
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.sla.sla_column import SlaColumnCache
 from desktop_app.views.sla.sla_notifier import SlaNotifier, summarise
@@ -182,3 +184,17 @@ def test_queue_column_cache_loads_what_is_painted_in_one_batch(
     assert cache.text(p1.id) == "Breached · 1 h"
     assert cache.colour(p1.id) is not None
     assert batches == [2, 1]
+
+
+def test_the_queue_shows_each_incidents_clock_in_its_sla_column(
+    qtbot: QtBot, main_window: MainWindow, context: AppContext
+) -> None:
+    make_incident(context, "Core switch down", impact=1, urgency=1)
+    model = main_window.queue_model
+    model.reload()
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=2000)
+    index = model.index(0, SLA_COLUMN)
+    assert model.headerData(SLA_COLUMN, Qt.Orientation.Horizontal) == "SLA"
+    model.data(index)  # painting asks for the clock
+    qtbot.waitUntil(lambda: model.data(index) == "1 h left", timeout=2000)
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole) is not None

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -88,10 +88,23 @@ QUEUE_COLUMNS: list[QueueColumn] = [
     QueueColumn("Assignee", "assignee", lambda row, _now: row.assignee_name or (row.group_name or "")),
     QueueColumn("Age", "created", lambda row, now: age_text(row.created_at, now)),
     QueueColumn("Updated", "updated", lambda row, now: local_time_text(row.updated_at, now)),
+    # Filled from the SLA clocks a visible page at a time (attach_sla); empty until they are attached.
+    QueueColumn("SLA", None, lambda _row, _now: ""),
 ]
 COLUMNS = tuple(column.title for column in QUEUE_COLUMNS)
 PRIORITY_COLUMN = COLUMNS.index("Priority")
 TITLE_COLUMN = COLUMNS.index("Title")
+SLA_COLUMN = COLUMNS.index("SLA")
+
+
+class SlaTexts(Protocol):
+    """What the SLA column reads (views.sla.sla_column.SlaColumnCache)."""
+
+    updated: Any  # Signal(frozenset of incident ids)
+
+    def text(self, incident_id: uuid.UUID) -> str: ...
+
+    def colour(self, incident_id: uuid.UUID) -> QColor | None: ...
 
 
 class QueueSource(Protocol):
@@ -146,6 +159,19 @@ class QueueTableModel(QAbstractTableModel):
         self._text_cache: dict[int, tuple[QueueRow, int, tuple[str, ...]]] = {}
         self._request_timer = QTimer(self, singleShot=True, interval=0)
         self._request_timer.timeout.connect(self._request_wanted)
+        self._sla: SlaTexts | None = None
+
+    def attach_sla(self, sla: SlaTexts) -> None:
+        """Show SLA clocks in their column; the rows they name repaint when they load or change."""
+        self._sla = sla
+        sla.updated.connect(self._on_sla_updated)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, SLA_COLUMN), self.index(len(self._rows) - 1, SLA_COLUMN))
+
+    def _on_sla_updated(self, incident_ids: frozenset[uuid.UUID]) -> None:
+        rows = [self._position[i] for i in incident_ids if i in self._position]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), SLA_COLUMN), self.index(max(rows), SLA_COLUMN))
 
     # --- Qt model API --------------------------------------------------------------------
 
@@ -176,6 +202,11 @@ class QueueTableModel(QAbstractTableModel):
             return None
         row = queue_row.summary
         column = index.column()
+        if column == SLA_COLUMN and self._sla is not None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._sla.text(row.id)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._sla.colour(row.id)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._texts(queue_row)[column]
         if role == INCIDENT_ID_ROLE:

@@ -20,6 +20,7 @@ from desktop_app.domain.sla import ClockState
 from desktop_app.domain.sla_config import SlaAlertNotice
 from desktop_app.domain.sla_text import local_time
 from desktop_app.views.resources import icon
+from desktop_app.views.sla.sla_column import SlaColumnCache
 
 log = logging.getLogger(__name__)
 CHECK_MS = 60_000
@@ -107,8 +108,12 @@ class SlaNotifier(QObject):
 
 
 def install_sla_ui(window: QMainWindow, context: Any) -> SlaNotifier:
-    """Give the detail panel its service and start the notifier (once the services are up)."""
+    """Give the detail panel and the queue's SLA column the service, start the notifier (once the services are up)."""
     window.detail.sla.bind(context.sla, window.runner)
+    if getattr(window, "sla_column", None) is None:
+        window.sla_column = SlaColumnCache(context.sla, window.runner, window)
+        window.queue_model.attach_sla(window.sla_column)
+        window.bus.incidents_changed.connect(window.sla_column.invalidate)
     notifier = SlaNotifier(context.sla, window.runner, window)
     notifier.notified.connect(
         lambda notices: window.statusBar().showMessage(" · ".join(summarise(notices)).replace("\n", " · "), MESSAGE_MS)
