@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.dtos import IncidentDetail, Result
 from desktop_app.domain.enums import NoteKind
-from desktop_app.domain.errors import ValidationError
-from desktop_app.domain.escalation import EscalationKind, Placement, check_escalation
+from desktop_app.domain.errors import PermissionDeniedError, ValidationError
+from desktop_app.domain.escalation import MANAGER_ROLES, EscalationKind, Placement, check_escalation
 from desktop_app.models import SyncState
 from desktop_app.services.incident_mapping import load_detail
 from desktop_app.services.incident_service import (
@@ -51,6 +51,13 @@ class EscalationService(ServiceBase):
         detail = self._incidents.get(incident_id)
         if detail.assignee_id == me:
             raise ValidationError(f"{detail.display_number} is already yours.")
+        role = self.my_role()
+        if detail.assignee_id is not None and role is not None and role not in MANAGER_ROLES:
+            # The server's rule (take only unassigned work): say so now rather than in the Errors view later.
+            raise PermissionDeniedError(
+                f"{detail.display_number} is assigned to {detail.assignee_name}; with the {role} role you take only "
+                "unassigned work. Ask a supervisor, or ask them to release it."
+            )
         return self._incidents.assign(incident_id, group_id=detail.group_id, assignee_id=me)
 
     def escalate(

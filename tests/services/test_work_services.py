@@ -94,6 +94,19 @@ def test_take_it_assigns_it_to_me_in_its_group(context: AppContext, make_inciden
         context.workflow.escalations.take(incident.id)
 
 
+def test_signed_in_as_an_agent_take_it_refuses_someone_elses_incident(
+    context: AppContext, make_incident: MakeIncident
+) -> None:
+    ivy = make_agent(context, "Ivy Net", groups=("Service Desk",))
+    desk = context.directory.find_group("Service Desk")
+    incident = context.incidents.assign(make_incident().id, group_id=desk.id, assignee_id=ivy.id).value
+    _sign_in_as(context, "agent")
+    with pytest.raises(PermissionDeniedError, match="assigned to Ivy Net; with the agent role you take only unassigned"):
+        context.workflow.escalations.take(incident.id)
+    _sign_in_as(context, "supervisor")
+    assert context.workflow.escalations.take(incident.id).value.assignee_name == "Terry Tester"
+
+
 def test_functional_escalation_moves_the_group_records_the_reason_and_syncs_one_mutation(
     context: AppContext, make_incident: MakeIncident
 ) -> None:
