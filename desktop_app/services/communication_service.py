@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.canned_responses import Rendered, first_name, format_due, render
@@ -223,20 +223,21 @@ class CommunicationService(ServiceBase):
             return []
         config, password = account
         with self._read() as session:
-            queued = session.scalars(
-                select(OutgoingMessage)
+            queued = session.execute(
+                select(OutgoingMessage.id, OutgoingMessage.attempts)
                 .where(OutgoingMessage.state == DeliveryState.QUEUED.value, OutgoingMessage.route == Route.SMTP.value)
                 .order_by(OutgoingMessage.created_at)
             ).all()
-            pending = [(row.id, OutgoingMail(row.to_address, row.subject, row.body, str(row.id))) for row in queued]
         results: list[MessageView] = []
-        for message_id, mail in pending:
+        for message_id, attempts in queued:
+            mail = self._claim(message_id, attempts)
+            if mail is None:
+                continue  # the app and the CLI both sending: the other one took it
             outcome = deliver(config, mail, password)
             with self._write() as scope:
                 row = scope.session.get(OutgoingMessage, message_id)
                 if row is None:
                     continue
-                row.attempts += 1
                 if outcome.sent:
                     row.state, row.sent_at, row.last_error = DeliveryState.SENT.value, scope.now, None
                 else:
@@ -246,6 +247,25 @@ class CommunicationService(ServiceBase):
                 scope.changed("incident", row.incident_id)
                 results.append(_message_view(row))
         return results
+
+    def _claim(self, message_id: uuid.UUID, attempts: int) -> OutgoingMail | None:
+        """Count the attempt before sending, only if nobody else did meanwhile (compare and set): one sender
+        per attempt. A crash after sending but before recording sends it again later (at least once)."""
+        with self._write() as scope:
+            claimed = scope.session.execute(
+                update(OutgoingMessage)
+                .where(
+                    OutgoingMessage.id == message_id,
+                    OutgoingMessage.attempts == attempts,
+                    OutgoingMessage.state == DeliveryState.QUEUED.value,
+                )
+                .values(attempts=attempts + 1)
+            ).rowcount
+            if claimed != 1:
+                return None
+            row = scope.session.get(OutgoingMessage, message_id)
+            assert row is not None
+            return OutgoingMail(row.to_address, row.subject, row.body, str(row.id))
 
     # --- placeholder values ----------------------------------------------------------------------
 
@@ -273,7 +293,8 @@ class CommunicationService(ServiceBase):
 
     def _resolve_by(self, incident_id: uuid.UUID) -> str | None:
         clock = self._sla.status(incident_id).resolution
-        return format_due(clock.due_at) if clock.state.is_open else None
+        # In this computer's time zone: the agent's (and, at a desk, the reporter's) local time.
+        return format_due(clock.due_at.astimezone()) if clock.state.is_open and clock.due_at else None
 
 
 def _template_by_name(session: Session, name: str) -> ResponseTemplate:

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from desktop_app.context import AppContext
+from desktop_app.domain.canned_responses import format_due
 from desktop_app.domain.enums import NoteKind
 from desktop_app.domain.errors import NotFoundError, ValidationError
 from desktop_app.domain.messages import DeliveryState, Route
@@ -154,3 +155,19 @@ def test_a_wrong_password_keeps_the_message_queued_until_it_is_fixed(context: Ap
         server.stop()
     assert second.state is DeliveryState.SENT
     assert server.logins == ["desk@it.example.org"]
+
+
+def test_a_message_another_sender_claimed_is_not_sent_twice(context: AppContext, reported, smtp_server):
+    use_smtp(context, smtp_server.port)
+    sent = context.communication.send(reported.id, "Update", "We are on it.")
+    # The app and the CLI both read "queued, 0 attempts"; the first to count its attempt sends it.
+    assert context.communication._claim(sent.message.id, 0) is not None
+    assert context.communication._claim(sent.message.id, 0) is None
+
+
+def test_sla_resolve_by_is_the_resolution_clock_due_time(context: AppContext, reported):
+    due = context.sla.status(reported.id).resolution.due_at
+    assert due is not None
+    values = context.communication.reply_context(reported.id).values
+    assert values["sla.resolve_by"] == format_due(due.astimezone())
+    assert values["incident.status"] == "New"
