@@ -10,6 +10,14 @@ seconds and MB/s of each direction and the chunk size used.
 
 from __future__ import annotations
 
+import os
+import sys
+
+# benchmarks/queue.py (the name its issue gives it) would shadow the standard library's queue module
+# for every script here: this folder goes last on the path, after the standard library.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE] + [_HERE]
+
 import argparse
 import io
 import json
@@ -26,10 +34,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from desktop_app.context import open_context  # noqa: E402
-from desktop_app.domain.dtos import IncidentDraft  # noqa: E402
-from desktop_app.sync.blobs import chunk_bytes_from_environment  # noqa: E402
-from tests.sync.e2e_support import PASSWORD, RunningServer, free_port, process_env  # noqa: E402
+from desktop_app.context import open_context
+from desktop_app.domain.dtos import IncidentDraft
+from desktop_app.sync.blobs import chunk_bytes_from_environment
+from tests.sync.e2e_support import PASSWORD, RunningServer, free_port, process_env
 
 
 def noise_png(megabytes: float, seed: int) -> bytes:

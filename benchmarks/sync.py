@@ -26,6 +26,14 @@ Prints one JSON object on stdout (progress on stderr); not part of the test run.
 
 from __future__ import annotations
 
+import os
+import sys
+
+# benchmarks/queue.py (the name its issue gives it) would shadow the standard library's queue module
+# for every script here: this folder goes last on the path, after the standard library.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE] + [_HERE]
+
 import argparse
 import json
 import os
