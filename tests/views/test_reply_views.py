@@ -18,7 +18,7 @@ from desktop_app.views.communication.reply_dialog import ReplyDialog
 from desktop_app.views.communication.smtp_settings_dialog import SmtpSettingsDialog, open_smtp_settings
 from desktop_app.views.communication.template_editor import TemplateEditorDialog
 from desktop_app.views.main_window import MainWindow
-from tests.support.builders import reporter_draft
+from tests.support.builders import close, reporter_draft
 from tests.support.smtp_server import LocalSmtpServer
 
 
@@ -141,3 +141,10 @@ def test_smtp_settings_keep_the_password_in_the_keyring_and_replies_then_go_by_s
     assert mail["To"] == "ada@example.org"
     [message] = context.communication.messages(reported.id)
     assert message.state is DeliveryState.SENT
+
+
+def test_reply_is_off_for_a_closed_incident(qtbot, main_window: MainWindow, context: AppContext, reported):
+    closed = close(context, reported)
+    main_window.show_detail(closed)
+    assert not main_window.actions_by_id["reply"].isEnabled()
+    assert not main_window.detail.work_bar.buttons["reply"].isEnabled()

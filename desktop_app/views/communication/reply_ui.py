@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.domain.dtos import IncidentDetail
 from desktop_app.domain.messages import MessageView, ReplyContext, Route
+from desktop_app.domain.status_machine import is_read_only
 from desktop_app.views.communication.template_editor import SaveRequest
 
 RETRY_INTERVAL_MS = 60_000
@@ -33,7 +34,7 @@ class ReplyUi:
         self.retry_timer.start()
 
     def update_actions(self, detail: IncidentDetail | None) -> None:
-        self.window.actions_by_id["reply"].setEnabled(detail is not None and detail.status.value != "closed")
+        self.window.actions_by_id["reply"].setEnabled(detail is not None and not is_read_only(detail.status))
 
     # --- reply --------------------------------------------------------------------------------------
 
