@@ -7,15 +7,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from desktop_app.capture.blob_store import BlobStore, blob_root
+from desktop_app.capture.rules import attachment_policy
+from desktop_app.capture.thumbnails import ThumbnailCache, thumbnail_root
 from desktop_app.db.engine import create_sqlite_engine, make_session_factory
 from desktop_app.db.migrate import migrate
 from desktop_app.domain.clock import Clock, utc_now
 from desktop_app.domain.ids import IdFactory, new_id
 from desktop_app.mail.smtp_account import settings_smtp_account
 from desktop_app.paths import AppPaths, resolve_paths
-from desktop_app.capture.blob_store import BlobStore, blob_root
-from desktop_app.capture.rules import attachment_policy
-from desktop_app.capture.thumbnails import ThumbnailCache, thumbnail_root
 from desktop_app.services.attachment_service import AttachmentService
 from desktop_app.services.bootstrap_service import BootstrapService
 from desktop_app.services.category_service import CategoryService

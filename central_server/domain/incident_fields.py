@@ -139,6 +139,7 @@ CREATABLE: dict[str, Parser] = {
 CREATE_REQUIRED = ("title", "description", "channel", "occurred_at", "impact", "urgency", "priority", "status")
 CREATE_DEFAULTS: dict[str, Any] = {"is_drill": False}
 
+
 def optional_flag(name: str, raw: Any) -> bool | None:
     return None if raw is None else flag(name, raw)
 

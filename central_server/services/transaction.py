@@ -77,10 +77,7 @@ class WriteUnit:
 def write_unit(ctx: ServerContext, *, serialise: bool = True) -> Iterator[WriteUnit]:
     """A write transaction; ``serialise=False`` for auth bookkeeping that touches no synced state.
 
-    On SQLite the process's writers first queue on a lock: SQLite admits one writer anyway, and a
-    writer refused by BEGIN IMMEDIATE waits in SQLite's busy handler, which sleeps in growing steps
-    (up to 100 ms) however soon the lock frees: under many concurrent clients that, not the work, made
-    the latency. The busy timeout still covers writers in other processes (the CLI).
+    On SQLite the writers of every serving process first queue on a lock (db/writer_lock.py says why).
     """
     with _sqlite_writer(ctx), ctx.sessions() as session, session.begin():
         session.connection(execution_options={BEGIN_IMMEDIATE: True})

@@ -101,7 +101,9 @@ def test_signed_in_as_an_agent_take_it_refuses_someone_elses_incident(
     desk = context.directory.find_group("Service Desk")
     incident = context.incidents.assign(make_incident().id, group_id=desk.id, assignee_id=ivy.id).value
     _sign_in_as(context, "agent")
-    with pytest.raises(PermissionDeniedError, match="assigned to Ivy Net; with the agent role you take only unassigned"):
+    with pytest.raises(
+        PermissionDeniedError, match="assigned to Ivy Net; with the agent role you take only unassigned"
+    ):
         context.workflow.escalations.take(incident.id)
     _sign_in_as(context, "supervisor")
     assert context.workflow.escalations.take(incident.id).value.assignee_name == "Terry Tester"

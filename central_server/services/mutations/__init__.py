@@ -16,8 +16,8 @@ from central_server.services.mutations.directory import (
 from central_server.services.mutations.escalate import escalate
 from central_server.services.mutations.incident_create import create_incident
 from central_server.services.mutations.incident_update import update_fields
-from central_server.services.mutations.knowledge import save_knowledge
 from central_server.services.mutations.incident_workflow import add_note, change_status, reassign
+from central_server.services.mutations.knowledge import save_knowledge
 from central_server.services.mutations.scope import Applied, MutationScope
 from central_server.services.mutations.send_message import send_message
 
