@@ -26,6 +26,7 @@ from desktop_app.domain.enums import IMPACT_LABELS, URGENCY_LABELS, NoteKind, St
 from desktop_app.domain.status_machine import is_read_only
 from desktop_app.domain.timeline import timeline_for
 from desktop_app.views.attachments.attachment_strip import AttachmentStrip
+from desktop_app.views.resources import icon
 from desktop_app.views.search_highlight import set_highlighted
 from desktop_app.views.sla.sla_panel import SlaPanel
 from desktop_app.views.widgets.error_banner import ErrorBanner
@@ -87,7 +88,11 @@ class IncidentDetailView(QWidget):
 
         self.assign_button = QPushButton("Assign…  (Ctrl+Shift+A)", objectName="assignButton")
         self.status_button = QPushButton("Change status…  (Ctrl+Shift+S)", objectName="statusButton")
-        self.copy_button = QPushButton("Copy number", objectName="copyButton")
+        # An icon beside the number: a text button was squeezed to "opy numbe" in a narrow pane.
+        self.copy_button = QPushButton(icon("copy"), "", objectName="copyButton")
+        self.copy_button.setToolTip("Copy the incident number (Ctrl+Shift+C)")
+        self.copy_button.setAccessibleName("Copy number")
+        self.copy_button.setFlat(True)
 
         header = QHBoxLayout()
         header.addWidget(self.number)
