@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,6 +16,17 @@ from central_server.domain.clock import Clock, utc_now
 from central_server.services.mail_outbox import start_mail_sender
 from central_server.settings import ServerSettings
 
+# Requests run in worker threads. Forty of them (anyio's default) fighting for the GIL starved the one
+# holding the write lock: each of its statements waited for a turn, and every other writer waited
+# for it. Fewer threads queue the rest on the event loop instead.
+REQUEST_THREADS = int(os.environ.get("HELPDESK_SERVER_THREADS", "4"))
+
+
+def limit_request_threads() -> None:
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
+
 
 def create_app(settings: ServerSettings, *, clock: Clock = utc_now, context: ServerContext | None = None) -> FastAPI:
     """Connect and migrate now (a bad database fails the start, not the first request)."""
@@ -23,6 +35,7 @@ def create_app(settings: ServerSettings, *, clock: Clock = utc_now, context: Ser
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        limit_request_threads()
         mail_sender = start_mail_sender(ctx)
         yield
         if mail_sender is not None:
