@@ -16,6 +16,7 @@ from typing import IO
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.db.engine import bulk_page_cache
 from desktop_app.db.search_index import search_indexed_at_end
 from desktop_app.domain.ids import format_number
 from desktop_app.domain.sync_errors import ProtocolError
@@ -96,7 +97,7 @@ def swap_in(store: SyncStore, snapshot: Snapshot, device_created_at: datetime | 
     with store.write() as scope:
         session = scope.session
         applier = ChangeApplier(session, scope.now)
-        with search_indexed_at_end(session):
+        with bulk_page_cache(session), search_indexed_at_end(session):
             for entity in snapshot.entities():
                 for chunk in snapshot.chunks(entity):
                     applier.apply(chunk)

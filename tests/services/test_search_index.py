@@ -79,3 +79,18 @@ def test_a_failed_load_puts_the_trigger_back(data_dir):
             assert _trigger_sql(session) is not None
     finally:
         engine.dispose()
+
+
+def test_a_bulk_transaction_gets_the_big_page_cache_and_gives_it_back(data_dir):
+    from desktop_app.db.engine import BULK_CACHE_SIZE_KIB, CACHE_SIZE_KIB, bulk_page_cache
+
+    engine = create_sqlite_engine(data_dir / "helpdesk.sqlite3")
+    try:
+        with Session(engine) as session, session.begin():
+            before = session.execute(text("PRAGMA cache_size")).scalar()
+            with bulk_page_cache(session):
+                during = session.execute(text("PRAGMA cache_size")).scalar()
+            after = session.execute(text("PRAGMA cache_size")).scalar()
+    finally:
+        engine.dispose()
+    assert (before, during, after) == (-CACHE_SIZE_KIB, -BULK_CACHE_SIZE_KIB, -CACHE_SIZE_KIB)
