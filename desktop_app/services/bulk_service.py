@@ -10,63 +10,16 @@ append-only (DESIGN §4) and stay.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from desktop_app.domain.bulk import KINDS, BulkChange, BulkOutcome, PreviewLine
 from desktop_app.domain.dtos import ChangeSet, IncidentDetail, IncidentPatch
-from desktop_app.domain.enums import NoteKind, Priority, Status
+from desktop_app.domain.enums import Status
 from desktop_app.domain.errors import HelpdeskError, ValidationError
 from desktop_app.domain.status_machine import TRANSITIONS, is_read_only
 from desktop_app.services.incident_service import IncidentService
 
-KINDS = ("status", "priority", "category", "assignee", "note")
-
-
-@dataclass(frozen=True)
-class BulkChange:
-    """What to do to every selected incident; only the fields of ``kind`` matter."""
-
-    kind: str
-    status: Status | None = None
-    priority: Priority | None = None
-    reason: str | None = None  # why the priority is overridden
-    category_id: uuid.UUID | None = None
-    category_path: str | None = None
-    group_id: uuid.UUID | None = None
-    assignee_id: uuid.UUID | None = None  # None with kind "assignee": unassign
-    note: str | None = None
-    note_kind: NoteKind = NoteKind.WORKLOG
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValidationError(f"Unknown bulk change {self.kind!r}; use one of {', '.join(KINDS)}.")
-
-
-@dataclass(frozen=True)
-class PreviewLine:
-    incident_id: uuid.UUID
-    number: str
-    title: str
-    before: str
-    after: str
-    problem: str | None = None  # why this incident will be skipped
-
-    @property
-    def changes(self) -> bool:
-        return self.problem is None and self.before != self.after
-
-
-@dataclass
-class BulkOutcome:
-    changed: list[str] = field(default_factory=list)  # incident numbers
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (number, why)
-    changes: ChangeSet = field(default_factory=ChangeSet)
-
-    def summary(self, verb: str = "Changed") -> str:
-        text = f"{verb} {len(self.changed):,} incident{'s' if len(self.changed) != 1 else ''}"
-        if self.skipped:
-            text += f"; {len(self.skipped):,} skipped ({self.skipped[0][0]}: {self.skipped[0][1]}"
-            text += ", …)" if len(self.skipped) > 1 else ")"
-        return text + "."
+__all__ = ["KINDS", "BulkChange", "BulkOutcome", "BulkService", "PreviewLine"]
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.bulk import BulkChange, PreviewLine
 from desktop_app.domain.dtos import AgentSummary
 from desktop_app.domain.enums import NoteKind, Priority, Status
-from desktop_app.services.bulk_service import BulkChange, PreviewLine
 
 KIND_LABELS = (
     ("status", "Change status"),

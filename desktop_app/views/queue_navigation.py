@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
+from desktop_app.domain.bulk import BulkChange, BulkOutcome
 from desktop_app.domain.queue_filter import QueueQuery
 from desktop_app.domain.search_query import SearchSyntaxError, parse_search
-from desktop_app.services.bulk_service import BulkChange, BulkOutcome, BulkService
 from desktop_app.views.bulk_dialog import BulkDialog
 from desktop_app.views.command_palette import CommandPalette, action_entries
 from desktop_app.views.item_models.category_tree_model import CATEGORY_ID_ROLE, CategoryTreeModel
@@ -49,6 +49,8 @@ class QueueNavigator(QObject):
         self._search_timer.timeout.connect(self._apply_search)
         self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_DELAY_MS)
         self._counts_timer.timeout.connect(self.reload_counts)
+        from desktop_app.services.bulk_service import BulkService  # with the services, after the first paint
+
         self.bulk = BulkService(context.incidents)
         self._connect()
         self.load_sidebar()
