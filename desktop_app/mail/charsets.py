@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 
 from charset_normalizer import from_bytes
 
@@ -15,23 +16,24 @@ DETECTION_SAMPLE = 64 * 1024
 
 def decode_text(data: bytes, declared: str | None) -> tuple[str, str | None]:
     """The text, and a note for the import log when it needed repair (None when it decoded as declared)."""
+    for encoding, note in _candidates(data, declared):
+        try:
+            return data.decode(encoding), note
+        except (UnicodeDecodeError, LookupError):
+            continue  # wrong guess: the next candidate
+    return data.decode("utf-8", errors="replace"), f"declared {declared or 'no charset'}, undecodable bytes replaced"
+
+
+def _candidates(data: bytes, declared: str | None) -> Iterator[tuple[str, str | None]]:
+    """Encodings to try in turn: the declared one (or its superset), UTF-8, then a detected one."""
     name = _codec_name(declared)
     if name is not None:
-        try:
-            return data.decode(SUPERSETS.get(name, name)), None
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), None if declared is None else f"declared {declared} but was UTF-8"
-    except UnicodeDecodeError:
-        pass
+        yield SUPERSETS.get(name, name), None
+    yield "utf-8", None if declared is None else f"declared {declared} but was UTF-8"
+    # Detection runs only when the cheaper guesses failed.
     best = from_bytes(data[:DETECTION_SAMPLE]).best()
     if best is not None:
-        try:
-            return data.decode(best.encoding), f"declared {declared or 'no charset'}, decoded as {best.encoding}"
-        except (UnicodeDecodeError, LookupError):
-            pass
-    return data.decode("utf-8", errors="replace"), f"declared {declared or 'no charset'}, undecodable bytes replaced"
+        yield best.encoding, f"declared {declared or 'no charset'}, decoded as {best.encoding}"
 
 
 def _codec_name(declared: str | None) -> str | None:

@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.queue_filter import QueueCounts
-from desktop_app.views.item_models.queue_table_model import INCIDENT_ID_ROLE, QUEUE_COLUMNS, QueueTableModel
+from desktop_app.views.item_models.queue_columns import QUEUE_COLUMNS
+from desktop_app.views.item_models.queue_table_model import INCIDENT_ID_ROLE, QueueTableModel
 from desktop_app.views.queue_filter_bar import QueueFilterBar
 
 DEFAULT_WIDTHS = {"Number": 92, "Priority": 66, "Title": 270, "Reporter": 140, "Category": 170, "Status": 90}
-DEFAULT_WIDTHS |= {"Assignee": 120, "Age": 52, "Updated": 108}
+DEFAULT_WIDTHS |= {"Assignee": 120, "Age": 52, "Updated": 128, "SLA": 170}
 COLUMN_WIDTHS = tuple(DEFAULT_WIDTHS.get(column.title, 100) for column in QUEUE_COLUMNS)
 
 

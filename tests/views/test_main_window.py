@@ -15,7 +15,7 @@ from desktop_app.domain.dtos import IncidentDetail
 from desktop_app.domain.enums import HoldReason, NoteKind, Status
 from desktop_app.views.actions import ACTION_SPECS, MENU_ORDER
 from desktop_app.views.assign_dialog import AssignDialog
-from desktop_app.views.item_models.queue_table_model import COLUMNS
+from desktop_app.views.item_models.queue_columns import COLUMNS
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.status_dialog import StatusDialog
 from tests.support.builders import make_agent, make_incident

@@ -15,8 +15,8 @@ from desktop_app.context import AppContext
 from desktop_app.domain.dtos import IncidentDetail, IncidentSummary
 from desktop_app.domain.enums import Priority, Status
 from desktop_app.domain.queue_filter import QueueQuery, QueueSort, builtin_view
+from desktop_app.views.item_models.queue_columns import COLUMNS
 from desktop_app.views.item_models.queue_table_model import (
-    COLUMNS,
     INCIDENT_ID_ROLE,
     LOADING_TEXT,
     SUMMARY_ROLE,

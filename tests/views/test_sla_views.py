@@ -12,7 +12,7 @@ from desktop_app.context import AppContext
 from desktop_app.domain.enums import HoldReason, Status
 from desktop_app.domain.sla import ClockKind, ClockState
 from desktop_app.services.sla_service import SlaService
-from desktop_app.views.item_models.queue_table_model import SLA_COLUMN
+from desktop_app.views.item_models.queue_columns import SLA_COLUMN
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.sla.sla_column import SlaColumnCache
 from desktop_app.views.sla.sla_notifier import SlaNotifier, summarise
