@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect, text
 
-HEAD_REVISION = "0003_work"
+HEAD_REVISION = "0004_categories"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Any constant: PostgreSQL's advisory lock keeps two processes starting together from migrating at once.
 MIGRATION_LOCK_KEY = 7_411_220_001
