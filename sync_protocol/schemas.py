@@ -19,6 +19,7 @@ MutationName = Literal[
     "send_message",
     "create_reporter",
     "create_category",
+    "update_category",
     "create_group",
     "add_group_member",
     "create_agent",

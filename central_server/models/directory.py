@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from central_server.models.base import Base
@@ -37,6 +37,8 @@ class Category(Base):
     path: Mapped[str] = mapped_column(String(500))
     path_key: Mapped[str] = mapped_column(String(500), unique=True)
     parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
+    # Deactivated by an admin: kept (incidents still name it), no longer offered for new incidents.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime]
 
 

@@ -62,7 +62,7 @@ def reporter_data(reporter: Reporter) -> dict[str, Any]:
 
 
 def category_data(category: Category) -> dict[str, Any]:
-    return _row(category, ("id", "name", "path", "parent_id"))
+    return _row(category, ("id", "name", "path", "parent_id", "is_active"))
 
 
 def group_data(group: Group, member_ids: list[uuid.UUID]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from central_server.services.mutations.attachments import attach_file, remove_attachment
+from central_server.services.mutations.categories import update_category
 from central_server.services.mutations.directory import (
     add_group_member,
     create_agent,
@@ -34,6 +35,7 @@ APPLIERS: dict[str, Callable[[MutationScope], Applied]] = {
     "remove_attachment": remove_attachment,
     "create_reporter": create_reporter,
     "create_category": create_category,
+    "update_category": update_category,
     "create_group": create_group,
     "add_group_member": add_group_member,
     "create_agent": create_agent,

@@ -10,6 +10,9 @@ Create Date: 2026-11-26 20:10:00
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0004_categories"
 down_revision = "0003_work"
 branch_labels = None
@@ -17,8 +20,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    # Renames and moves only rewrite path/path_key (unique already); deactivation needs a flag.
+    with op.batch_alter_table("categories", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("is_active", sa.Boolean(), nullable=False, server_default=sa.true()))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("categories", schema=None) as batch_op:
+        batch_op.drop_column("is_active")
