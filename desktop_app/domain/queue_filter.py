@@ -52,6 +52,8 @@ class QueueQuery:
     resolved_within_days: int | None = None
     pending_sync: bool = False
     sort: QueueSort = field(default_factory=QueueSort)
+    # A search that is the only condition is ranked by relevance; False follows ``sort`` instead.
+    by_relevance: bool = True
 
     def with_changes(self, **changes: Any) -> QueueQuery:
         return replace(self, **changes)
@@ -98,10 +100,9 @@ class QueueQuery:
         return cls(**values)
 
 
-# Breaching soon, until the SLA issue lands: open incidents older than this for their priority.
-PRIORITY_AGE_HOURS = {Priority.P1: 1, Priority.P2: 4, Priority.P3: 24, Priority.P4: 72, Priority.P5: 168}
+# Breaching soon: a running SLA clock has passed its warning share (or its target); held ones pause.
 BREACHING_NOTE = (
-    "Breaching soon uses priority age until SLA clocks exist: P1 > 1 h, P2 > 4 h, P3 > 1 d, P4 > 3 d, P5 > 7 d."
+    "Breaching soon: open incidents whose SLA clock has passed its warning share; on hold pauses the clock."
 )
 
 

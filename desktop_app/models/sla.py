@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop_app.models.base import Base, UuidPrimaryKey
@@ -65,3 +65,30 @@ class SlaAlert(Base):
     level: Mapped[str] = mapped_column(String(10), primary_key=True)  # warning | breach
     alerted_at: Mapped[datetime]
     escalated: Mapped[bool]
+
+
+class SlaDeadlineRow(Base):
+    """An open incident's next SLA deadlines, stored so "Breaching soon" is an index range (issue 4).
+
+    The clocks depend on calendars, holidays and the audited history, so they are no SQL
+    expression. Triggers (migration 0007) mark a row ``stale`` in the same transaction as any
+    change of status, priority, report time or tracked history, and add one for every new open
+    incident; the SLA service recomputes stale rows before such a write commits, and in the
+    background for the rest (``services/sla_deadlines.py``). Between changes the stored moments stay
+    true: a running clock's deadlines do not move while nothing happens to the incident.
+    """
+
+    __tablename__ = "sla_deadlines"
+    __table_args__ = (
+        Index("ix_sla_deadlines_warn_at", "warn_at"),
+        Index("ix_sla_deadlines_stale", "stale", sqlite_where=text("stale = 1")),
+    )
+
+    incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    # When the first running clock passes the warning share (in the past once it has); NULL when no
+    # clock runs (on hold) or the calendar gives no moment.
+    warn_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]  # that clock's breach moment
+    clock: Mapped[str | None] = mapped_column(String(12))  # response | resolution
+    paused: Mapped[bool]
+    stale: Mapped[bool]

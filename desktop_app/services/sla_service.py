@@ -11,7 +11,6 @@ own hours. Auto-escalation is a functional escalation with the clock as its reas
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,32 +19,38 @@ import holidays as public_holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.enums import Priority, Status
+from desktop_app.domain.enums import Priority
 from desktop_app.domain.errors import HelpdeskError, NotFoundError, ValidationError
 from desktop_app.domain.escalation import EscalationKind
 from desktop_app.domain.ids import format_number, parse_number
 from desktop_app.domain.sla import (
-    TRACKED_FIELDS,
     ClockKind,
     ClockState,
     ClockStatus,
-    HistoryEvent,
-    SlaFacts,
     SlaPolicy,
     SlaStatus,
     compute_sla,
 )
 from desktop_app.domain.sla_config import HolidayConfig, SlaAlertNotice, SlaConfig, format_duration
-from desktop_app.models import AuditEvent, Group, Incident, SlaAlert
+from desktop_app.models import Group, Incident, SlaAlert
 from desktop_app.services.escalation_service import EscalationService
 from desktop_app.services.incident_service import OPEN_STATUSES, IncidentService
 from desktop_app.services.sla_config_store import load_config, save_config
+from desktop_app.services.sla_deadlines import (
+    STALE_SQL,
+    chunks,
+    incident_facts,
+    install_commit_hook,
+    mark_all_stale,
+    refresh_stale,
+)
 from desktop_app.services.transaction import ServiceBase, ServiceEnv
 
-# SQLite allows 32766 bound parameters; stay far below it per IN (...) list.
-CHUNK = 500
 # How many open incidents a background check looks at, newest first (a desk's live work).
 ALERT_SCAN_LIMIT = 2000
+# Stale deadlines recomputed per call: all the open work of a million-incident desk (~14,000) after
+# an upgrade or a configuration change in a few background checks.
+DEADLINE_REFRESH_LIMIT = 5000
 ALERT_LEVELS = {ClockState.WARNING: "warning", ClockState.BREACHED: "breach"}
 
 
@@ -53,6 +58,7 @@ class SlaService(ServiceBase):
     def __init__(self, env: ServiceEnv, incidents: IncidentService) -> None:
         super().__init__(env)
         self._incidents = incidents
+        install_commit_hook(env.sessions, env.clock)
 
     # --- configuration -------------------------------------------------------------------
 
@@ -70,6 +76,7 @@ class SlaService(ServiceBase):
             raise ValidationError(f"Give SLA targets for {', '.join(missing)}.", field="priority")
         with self._write() as scope:
             save_config(scope, config)
+            mark_all_stale(scope.session)  # the commit recomputes the first of them
         return self.config()
 
     @staticmethod
@@ -109,8 +116,17 @@ class SlaService(ServiceBase):
         moment = now or self._env.clock()
         with self._read() as session:
             policy = load_config(session).policy()
-            facts = _facts(session, wanted)
+            facts = incident_facts(session, wanted)
         return {incident_id: compute_sla(f, policy, moment) for incident_id, f in facts.items()}
+
+    def refresh_deadlines(self, limit: int = DEADLINE_REFRESH_LIMIT) -> int:
+        """Recompute stored deadlines the triggers marked stale (``services/sla_deadlines.py``);
+        returns how many were, so a caller can tell whether more are left."""
+        with self._read() as session:
+            if session.execute(STALE_SQL, {"limit": 1}).first() is None:
+                return 0  # the usual case costs one index probe and no write lock
+        with self._write() as scope:
+            return refresh_stale(scope.session, scope.now, limit)
 
     # --- warnings and escalation ---------------------------------------------------------
 
@@ -136,6 +152,7 @@ class SlaService(ServiceBase):
         With auto-escalation on, an incident whose clock passed the warning share is escalated to
         the escalation group (unless it is there already).
         """
+        self.refresh_deadlines()
         now = self._env.clock()
         with self._read() as session:
             config = load_config(session)
@@ -147,7 +164,7 @@ class SlaService(ServiceBase):
             candidates = _open_candidates(session, Incident.id.not_in(finished))
             told = {
                 (row.incident_id, row.clock, row.level)
-                for chunk in _chunks(candidates)
+                for chunk in chunks(candidates)
                 for row in session.scalars(select(SlaAlert).where(SlaAlert.incident_id.in_(chunk)))
             }
         statuses = self.status_many(candidates, now)
@@ -163,7 +180,7 @@ class SlaService(ServiceBase):
         most_urgent = {d[0]: statuses[d[0]].most_urgent for d in due}
         escalated = self._escalate(most_urgent, config) if config.auto_escalate else {}
         with self._write() as scope:
-            rows = {i.id: i for chunk in _chunks([d[0] for d in due]) for i in _incidents(scope.session, chunk)}
+            rows = {i.id: i for chunk in chunks([d[0] for d in due]) for i in _incidents(scope.session, chunk)}
             notices = []
             for incident_id, kind, state, due_at, levels in due:
                 for level in levels:
@@ -190,7 +207,7 @@ class SlaService(ServiceBase):
         with self._read() as session:
             group_name = session.scalar(select(Group.name).where(Group.id == group_id)) if group_id else None
             targets = [
-                row.id for chunk in _chunks(list(due)) for row in _incidents(session, chunk) if row.group_id != group_id
+                row.id for chunk in chunks(list(due)) for row in _incidents(session, chunk) if row.group_id != group_id
             ]
         if group_name is None:
             return {}
@@ -232,33 +249,5 @@ def _levels(state: ClockState) -> list[str]:
     return []
 
 
-def _chunks(ids: list[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
 def _incidents(session: Session, ids: list[uuid.UUID]) -> list[Incident]:
     return list(session.scalars(select(Incident).where(Incident.id.in_(ids))))
-
-
-def _facts(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, SlaFacts]:
-    facts: dict[uuid.UUID, SlaFacts] = {}
-    for chunk in _chunks(ids):
-        events: dict[uuid.UUID, list[HistoryEvent]] = defaultdict(list)
-        for row in session.execute(
-            select(
-                AuditEvent.incident_id,
-                AuditEvent.device_time,
-                AuditEvent.field,
-                AuditEvent.old_value,
-                AuditEvent.new_value,
-            ).where(AuditEvent.incident_id.in_(chunk), AuditEvent.field.in_(TRACKED_FIELDS))
-        ):
-            events[row.incident_id].append(HistoryEvent(row.device_time, row.field, row.old_value, row.new_value))
-        for row in session.execute(
-            select(Incident.id, Incident.reported_at, Incident.status, Incident.priority).where(Incident.id.in_(chunk))
-        ):
-            facts[row.id] = SlaFacts(
-                row.reported_at, Status(row.status), Priority(row.priority), tuple(events.get(row.id, ()))
-            )
-    return facts
