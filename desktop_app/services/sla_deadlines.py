@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, event, insert, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.domain.enums import Priority, Status
@@ -79,13 +80,16 @@ def install_commit_hook(sessions: sessionmaker[Session], clock: Callable[[], dat
         return
 
     def before_commit(session: Session) -> None:
+        session.flush()
+        if session.execute(STALE_SQL, {"limit": 1}).first() is None:
+            return
         try:
-            session.flush()
-            refresh_stale(session, clock(), ON_COMMIT_LIMIT)
-        except ValidationError:
-            # A configuration the clocks cannot use must not cost the user their edit: the rows stay
-            # stale (the SLA settings page shows the problem).
-            log.warning("SLA deadlines left stale: the SLA configuration is not usable", exc_info=True)
+            with session.begin_nested():
+                refresh_stale(session, clock(), ON_COMMIT_LIMIT)
+        except (ValidationError, OperationalError):
+            # An SLA configuration the clocks cannot use (or a damaged schema without its tables)
+            # must not cost the user their edit: the rows stay stale, the SLA views show the problem.
+            log.warning("SLA deadlines left stale", exc_info=True)
 
     _hooked.add(sessions)
     event.listen(sessions, "before_commit", before_commit)

@@ -142,3 +142,12 @@ def test_breaching_soon_is_an_index_range(context: AppContext) -> None:
     lines = context.queue.explain(BREACHING)
     assert any("sla_deadlines USING" in line and "warn_at" in line for line in lines), lines
     assert context.queue.counts(QueueQuery(breaching_soon=True)).matches == 0
+
+
+def test_an_unusable_sla_configuration_never_costs_an_edit(context: AppContext) -> None:
+    incident = p2(context)
+    with context.engine.begin() as conn:
+        conn.execute(text("DELETE FROM sla_targets WHERE priority = 'P2'"))
+    changed = context.incidents.change_status(incident.id, Status.IN_PROGRESS).value
+    assert changed.status == Status.IN_PROGRESS
+    assert stored(context, incident.id)[3] == 1, "left stale until the configuration is whole again"
