@@ -71,6 +71,7 @@ class CategoryNode:
     path: str
     parent_id: uuid.UUID | None
     depth: int
+    is_active: bool = True
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from desktop_app.domain.dtos import CategoryNode, Result
 from desktop_app.domain.errors import UnknownCategoryError, ValidationError
 from desktop_app.domain.limits import SHORT_TEXT_MAX, clean_text
 from desktop_app.models import Category
+from desktop_app.services.category_admin import admin_refusal, update_category
 from desktop_app.services.transaction import ServiceBase, WriteScope
 
 SEPARATOR = " > "
@@ -37,15 +38,21 @@ def normalise_path(path: str) -> str:
 
 def to_node(category: Category) -> CategoryNode:
     return CategoryNode(
-        id=category.id, name=category.name, path=category.path, parent_id=category.parent_id, depth=category.depth
+        id=category.id,
+        name=category.name,
+        path=category.path,
+        parent_id=category.parent_id,
+        depth=category.depth,
+        is_active=category.is_active,
     )
 
 
 class CategoryService(ServiceBase):
-    def tree(self) -> list[CategoryNode]:
-        """Every active category, parents before children, alphabetical within a parent."""
+    def tree(self, *, include_inactive: bool = False) -> list[CategoryNode]:
+        """Every active category (or every one), parents before children, alphabetical within a parent."""
         with self._read() as session:
-            rows = session.scalars(select(Category).where(Category.is_active)).all()
+            query = select(Category) if include_inactive else select(Category).where(Category.is_active)
+            rows = session.scalars(query).all()
             # Sort on the path's parts, not its text: "Network (EU)" must not land between "Network"
             # and its children (" > " sorts after " (" and "-"), and case must not split the alphabet.
             return [to_node(c) for c in sorted(rows, key=_tree_key)]
@@ -70,6 +77,29 @@ class CategoryService(ServiceBase):
         with self._write() as scope:
             node = ensure_path(scope, path)
             return Result(to_node(node), scope.change_set())
+
+    # --- administration (category_admin: admins only, synced as update_category) -------------
+
+    def admin_refusal(self) -> str | None:
+        """Why this user may not rename, move or (de)activate categories; None if they may."""
+        with self._read() as session:
+            return admin_refusal(session)
+
+    def rename(self, category_id: uuid.UUID, name: str) -> Result[CategoryNode]:
+        return self._update(category_id, name=name)
+
+    def move(self, category_id: uuid.UUID, parent_id: uuid.UUID | None) -> Result[CategoryNode]:
+        """Under another parent (None: the top level), with everything under it."""
+        return self._update(category_id, parent_id=parent_id)
+
+    def set_active(self, category_id: uuid.UUID, active: bool) -> Result[CategoryNode]:
+        """Deactivate or reactivate a category and everything under it."""
+        return self._update(category_id, is_active=active)
+
+    def _update(self, category_id: uuid.UUID, **changes: object) -> Result[CategoryNode]:
+        with self._write() as scope:
+            category = update_category(scope, category_id, **changes)
+            return Result(to_node(category), scope.change_set())
 
 
 def _tree_key(category: Category) -> list[str]:
@@ -103,6 +133,11 @@ def ensure_path(scope: WriteScope, path: str) -> Category:
         # Under the parent's stored spelling: "network > VPN 2" goes under "Network", not a new root.
         full = f"{parent.path}{SEPARATOR}{name}" if parent else name
         existing = _by_path(scope.session, full)
+        if existing is not None and not existing.is_active:
+            raise ValidationError(
+                f"The category {existing.path!r} is deactivated; an admin can reactivate it from the tree.",
+                field="category",
+            )
         if existing is None:
             existing = Category(
                 id=scope.env.ids(),

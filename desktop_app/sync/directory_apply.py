@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from desktop_app.models import Agent, Category, Group, Incident, Reporter, group_members
 from desktop_app.services.reporter_service import digits_of
+from desktop_app.sync.category_apply import upsert_category
 from desktop_app.sync.conflict_store import upsert_conflict_record
 from desktop_app.sync.remap import remap_id
 from desktop_app.sync.wire import require_uuid
 from sync_protocol.schemas import ConflictRecord
 
-CATEGORY_SEPARATOR = " > "
 _PLACEHOLDER_KINDS = ("agent", "group", "category", "reporter")
 
 
@@ -78,22 +78,7 @@ class DirectoryApplier:
             self.note_references(agent=member_ids)
 
     def upsert_category(self, data: dict[str, Any]) -> None:
-        category_id = require_uuid(data)
-        path = str(data.get("path") or data.get("name") or category_id.hex)
-        category = self._match(Category, category_id, "category", func.lower(Category.path) == path.casefold())
-        parent_id = uuid.UUID(str(data["parent_id"])) if data.get("parent_id") else None
-        values = {
-            "name": str(data.get("name") or path.split(CATEGORY_SEPARATOR)[-1]),
-            "path": path,
-            "parent_id": parent_id,
-            "depth": path.count(CATEGORY_SEPARATOR),
-            "is_active": True,
-        }
-        if category is None:
-            self.session.add(Category(id=category_id, **values))
-        else:
-            _assign(category, values)
-        self.note_references(category=(parent_id,))
+        upsert_category(self, data)  # renames and moves rewrite the subtree's paths (category_apply)
 
     def upsert_reporter(self, data: dict[str, Any]) -> None:
         reporter_id = require_uuid(data)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.errors import NotFoundError
 from desktop_app.domain.ids import format_number
-from desktop_app.models import Conflict, Group, Incident, OutboxEntry
+from desktop_app.models import Category, Conflict, Group, Incident, OutboxEntry
 from desktop_app.sync.dtos import ConflictView, OutboxItem, OutboxState
 from desktop_app.sync.overlay import INCIDENT_MUTATIONS
 
@@ -86,6 +86,9 @@ def describe(session: Session, entry: OutboxEntry, number: str | None) -> str:
         return f"Add reporter {payload.get('name')}" + (f" <{payload['email']}>" if payload.get("email") else "")
     if name == "create_category":
         return f"Add category {payload.get('path')}"
+    if name == "update_category":
+        category = session.get(Category, entry.entity_id)
+        return f"Change category {category.path if category else entry.entity_id}: " + ", ".join(sorted(payload))
     if name == "create_group":
         return f"Add group {payload.get('name')}"
     if name == "add_group_member":

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app.models import Agent, Category, Group, Incident, Note, OutboxEntry, Reporter, group_members
+from desktop_app.services.category_admin import restore_refused_update
 from desktop_app.services.transaction import WriteScope, next_counter
 from desktop_app.sync.attachment_apply import ATTACHMENT_MUTATIONS, settle_attachment_result
 from desktop_app.sync.conflict_store import record_field_conflicts
@@ -36,6 +37,7 @@ from sync_protocol.schemas import Mutation, MutationResult, PushResponse
 DIRECTORY_KIND = {
     "create_reporter": "reporter",
     "create_category": "category",
+    "update_category": "category",
     "create_group": "group",
     "add_group_member": "group",
     "create_agent": "agent",
@@ -222,6 +224,8 @@ def _directory_effects(session: Session, entry: OutboxEntry, result: MutationRes
         )
     elif entry.name in _CREATED_ROW:
         remove_refused_row(session, _CREATED_ROW[entry.name], entry.entity_id)
+    elif entry.name == "update_category":
+        restore_refused_update(session, entry.entity_id, entry.base)
 
 
 def remove_refused_row(session: Session, model: type, row_id: uuid.UUID) -> None:
