@@ -294,9 +294,11 @@ def _add_filters(
             where.append(f"{column} < ?")
             params.append(_stored_time(end))
     if query.breaching_soon:
-        # A running SLA clock has passed its warning share: an index range over the stored
-        # deadlines (kept by services/sla_deadlines.py), then incidents by their key.
-        where.append("i.id IN (SELECT incident_id FROM sla_deadlines WHERE warn_at <= ?)")
+        # A running SLA clock has passed its warning share: the stored deadlines' index range
+        # (services/sla_deadlines.py) is a membership test while the open index leads in the sort's
+        # order ("+"), so a page stops early and the count reads the open index only (1M: 3 + 6 ms,
+        # against 18 + 18 ms looking every warned incident up by key and sorting them).
+        where.append("+i.id IN (SELECT incident_id FROM sla_deadlines WHERE warn_at <= ?)")
         params.append(_stored_time(now))
     if query.resolved_within_days is not None:
         # Without range statistics SQLite guesses a quarter of the table and scans it instead.
