@@ -17,6 +17,7 @@ from desktop_app.domain.bulk import BulkChange, BulkOutcome
 from desktop_app.domain.queue_filter import QueueQuery
 from desktop_app.domain.search_query import SearchSyntaxError, parse_search
 from desktop_app.views.bulk_dialog import BulkDialog
+from desktop_app.views.category_admin import install_category_admin
 from desktop_app.views.command_palette import CommandPalette, action_entries
 from desktop_app.views.item_models.category_tree_model import CATEGORY_ID_ROLE, CategoryTreeModel
 from desktop_app.views.item_models.saved_views_model import VIEW_ROLE, SavedViewsModel, ViewEntry
@@ -76,7 +77,7 @@ class QueueNavigator(QObject):
 
         def load() -> tuple:
             return (
-                context.categories.tree(),
+                context.categories.tree(include_inactive=True),  # the model hides them unless asked
                 context.queue.category_open_counts(),
                 context.saved_views.list(),
                 context.directory.groups(),
@@ -306,4 +307,5 @@ def install_queue_navigation(window: MainWindow, context: AppContext) -> QueueNa
     actions["bulk_change"].triggered.connect(navigator.open_bulk)
     actions["undo_bulk"].triggered.connect(navigator.undo_bulk)
     actions["undo_bulk"].setEnabled(False)
+    install_category_admin(navigator)
     return navigator
