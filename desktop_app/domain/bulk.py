@@ -9,11 +9,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from desktop_app.domain.closure_rules import DOCUMENTATION_FIELDS
 from desktop_app.domain.dtos import ChangeSet
-from desktop_app.domain.enums import NoteKind, Priority, Status
+from desktop_app.domain.enums import HoldReason, NoteKind, Priority, Status
 from desktop_app.domain.errors import ValidationError
 
 KINDS = ("status", "priority", "category", "assignee", "note")
+RESOLUTION_FIELDS = ("resolution_code", "resolution_steps")  # what Resolve asks for; Close asks for all
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,32 @@ class BulkChange:
     assignee_id: uuid.UUID | None = None  # None with kind "assignee": unassign
     note: str | None = None
     note_kind: NoteKind = NoteKind.WORKLOG
+    # What On hold, Resolve and Close need, asked once for all (the single status dialog's fields);
+    # a documentation field left None keeps what each incident already holds.
+    hold_reason: HoldReason | None = None
+    resolution_code: str | None = None
+    resolution_steps: str | None = None
+    root_cause_category: str | None = None
+    root_cause: str | None = None
+    reporter_informed: bool | None = None
+    reporter_not_informed_reason: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValidationError(f"Unknown bulk change {self.kind!r}; use one of {', '.join(KINDS)}.")
+
+    def status_details(self) -> dict[str, object]:
+        """Keyword arguments for ``IncidentService.change_status`` besides the target, as the single
+        status dialog gives them: a hold reason for On hold, the resolution for Resolve, all the
+        closure documentation for Close; blank text is None (keep what the incident holds)."""
+        if self.status == Status.ON_HOLD:
+            return {"hold_reason": self.hold_reason}
+        names = {Status.RESOLVED: RESOLUTION_FIELDS, Status.CLOSED: DOCUMENTATION_FIELDS}.get(self.status, ())
+        details: dict[str, object] = {}
+        for name in names:
+            value = getattr(self, name)
+            details[name] = (value.strip() or None) if isinstance(value, str) else value
+        return details
 
 
 @dataclass(frozen=True)

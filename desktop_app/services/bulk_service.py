@@ -5,6 +5,15 @@ events and the same outbox mutations as a single edit: update_fields, reassign, 
 add_note), so bulk changes sync exactly like hand-made ones and one refused incident does not
 stop the rest. Undo puts back the fields the last bulk change changed, the same way; notes are
 append-only (DESIGN §4) and stay.
+
+On hold, Resolve and Close carry the details the single status dialog asks for, given once; the
+preview runs the domain's own transition and closure rules on each incident with those details
+merged over what it already holds, so it names each refusal (a status that cannot go there, a
+resolution only that incident lacks). Undoing a Resolve or Close is a Reopen (the only way back the
+status machine allows, with a reason saying it was the undo), then a step back to the previous
+status where one is allowed: Resolved again after a Close, On hold or Assigned after a Resolve; an
+incident that was New stays In progress. As with a single Reopen, the resolution documentation is
+kept on the incident (the next Resolve starts from it).
 """
 
 from __future__ import annotations
@@ -13,13 +22,26 @@ import uuid
 from dataclasses import dataclass
 
 from desktop_app.domain.bulk import KINDS, BulkChange, BulkOutcome, PreviewLine
+from desktop_app.domain.closure_rules import DOCUMENTATION_FIELDS, RESOLUTION_CODES, ClosureFacts
 from desktop_app.domain.dtos import ChangeSet, IncidentDetail, IncidentPatch
 from desktop_app.domain.enums import Status
 from desktop_app.domain.errors import HelpdeskError, ValidationError
-from desktop_app.domain.status_machine import TRANSITIONS, is_read_only
+from desktop_app.domain.status_machine import TRANSITIONS, check_transition, is_read_only
 from desktop_app.services.incident_service import IncidentService
 
 __all__ = ["KINDS", "BulkChange", "BulkOutcome", "BulkService", "PreviewLine"]
+
+
+class _PartlyRestoredError(HelpdeskError):
+    """Undo got part of the way (reopened) and no further: the changes made, and why it stopped."""
+
+    def __init__(self, changes: ChangeSet, message: str) -> None:
+        super().__init__(message)
+        self.changes = changes
+
+
+def _merge(change_sets: list[ChangeSet]) -> ChangeSet:
+    return ChangeSet(tuple(c for changes in change_sets for c in changes.changes))
 
 
 @dataclass(frozen=True)
@@ -85,6 +107,10 @@ class BulkService:
         for _incident_id, old in last.before.items():
             try:
                 result = self._restore(old, last.kind)
+            except _PartlyRestoredError as partly:
+                outcome.skipped.append((old.display_number, partly.message))
+                change_sets.append(partly.changes)
+                continue
             except HelpdeskError as exc:
                 outcome.skipped.append((old.display_number, exc.message))
                 continue
@@ -102,7 +128,7 @@ class BulkService:
         incidents = self._incidents
         if change.kind == "status":
             assert change.status is not None
-            return incidents.change_status(detail.id, change.status).changes
+            return incidents.change_status(detail.id, change.status, **change.status_details()).changes
         if change.kind == "priority":
             patch = IncidentPatch(priority_override=change.priority, priority_override_reason=change.reason)
             return incidents.update(detail.id, patch).changes
@@ -114,13 +140,31 @@ class BulkService:
             return incidents.assign(detail.id, group_id=group, assignee_id=change.assignee_id).changes
         return incidents.add_note(detail.id, change.note or "", change.note_kind).changes
 
+    def _restore_status(self, old: IncidentDetail, now: IncidentDetail) -> ChangeSet:
+        """Back to the old status by the moves a person could make (see the module's docstring)."""
+        incidents = self._incidents
+        if now.status == old.status:
+            return ChangeSet()
+        steps: list[ChangeSet] = []
+        current = now.status
+        if current in (Status.RESOLVED, Status.CLOSED):  # the only way out of these is a Reopen
+            reason = f"Undoing the bulk change to {current.label.lower()}"
+            steps.append(incidents.change_status(old.id, Status.IN_PROGRESS, reason=reason).changes)
+            current = Status.IN_PROGRESS
+        if old.status != current:
+            if old.status not in TRANSITIONS[current]:
+                why = f"it cannot go from {current.label.lower()} back to {old.status.label.lower()}"
+                if steps:  # reopened, but no way on from there: say where it stands
+                    raise _PartlyRestoredError(_merge(steps), f"reopened as in progress; {why}")
+                raise ValidationError(why)
+            steps.append(incidents.change_status(old.id, old.status, hold_reason=old.hold_reason).changes)
+        return _merge(steps)
+
     def _restore(self, old: IncidentDetail, kind: str) -> ChangeSet | None:
         incidents = self._incidents
         now = incidents.get(old.id)
         if kind == "status":
-            if now.status == old.status:
-                return ChangeSet()
-            return incidents.change_status(old.id, old.status, hold_reason=old.hold_reason).changes
+            return self._restore_status(old, now)
         if kind == "priority":
             if old.priority_override_reason:
                 patch = IncidentPatch(
@@ -147,8 +191,17 @@ def _problem(detail: IncidentDetail, change: BulkChange) -> str | None:
             return f"already {detail.status.label.lower()}"
         if change.status not in TRANSITIONS[detail.status]:
             return f"cannot go from {detail.status.label.lower()} to {change.status.label.lower()}"
-        if change.status in (Status.ON_HOLD, Status.RESOLVED, Status.CLOSED):
-            return f"{change.status.label.lower()} needs details given one incident at a time"
+        details = change.status_details()
+        try:  # the rules the write will apply, on what this incident would hold afterwards
+            check_transition(
+                detail.status,
+                change.status,
+                hold_reason=details.get("hold_reason"),  # type: ignore[arg-type]
+                closure=_closure_after(detail, details),
+                reopen_reason=None,
+            )
+        except HelpdeskError as exc:
+            return exc.message
         return None
     if is_read_only(detail.status):
         return f"{detail.status.label.lower()} and read-only"
@@ -163,9 +216,32 @@ def _problem(detail: IncidentDetail, change: BulkChange) -> str | None:
     return None
 
 
+def _closure_after(detail: IncidentDetail, details: dict[str, object]) -> ClosureFacts:
+    """The documentation the incident would hold: what is given, else its own (as the write merges)."""
+    merged = {name: details.get(name) for name in DOCUMENTATION_FIELDS}
+    merged = {name: value if value is not None else getattr(detail, name) for name, value in merged.items()}
+    if merged["reporter_informed"]:
+        merged["reporter_not_informed_reason"] = None
+    return ClosureFacts(**merged)  # type: ignore[arg-type]
+
+
+def _status_text(status: Status, change: BulkChange | None = None, detail: IncidentDetail | None = None) -> str:
+    """``On hold: awaiting vendor``, ``Resolved: fixed``: the status with what it carries."""
+    if status == Status.ON_HOLD:
+        reason = change.hold_reason if change else detail.hold_reason if detail else None
+        return f"{status.label}: {reason.label.lower()}" if reason else status.label
+    if status in (Status.RESOLVED, Status.CLOSED):
+        code = (change.status_details().get("resolution_code") if change else None) or (
+            detail.resolution_code if detail else None
+        )
+        return f"{status.label}: {RESOLUTION_CODES.get(str(code), code).lower()}" if code else status.label
+    return status.label
+
+
 def _values(detail: IncidentDetail, change: BulkChange, names: dict[uuid.UUID, str]) -> tuple[str, str]:
     if change.kind == "status":
-        return detail.status.label, change.status.label if change.status else ""
+        after = _status_text(change.status, change, detail) if change.status else ""
+        return _status_text(detail.status, None, detail), after
     if change.kind == "priority":
         return detail.priority.value, change.priority.value if change.priority else ""
     if change.kind == "category":

@@ -1,4 +1,11 @@
-"""Bulk change of the selected incidents: choose the change, preview it row by row, apply, undo."""
+"""Bulk change of the selected incidents: choose the change, preview it row by row, apply, undo.
+
+On hold, Resolve and Close ask once for what the single status dialog asks (a hold reason; a
+resolution code and notes; the root cause, its category and whether the reporter was told). A
+documentation field left blank keeps what each incident already holds, so a Close of resolved
+incidents keeps each one's own resolution. The preview (the service, with the domain's rules) says
+per incident what will change and why any is refused; changing anything after it asks for a new one.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,12 @@ import uuid
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -22,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.bulk import BulkChange, PreviewLine
+from desktop_app.domain.closure_rules import RESOLUTION_CODES, ROOT_CAUSE_CATEGORIES
 from desktop_app.domain.dtos import AgentSummary
-from desktop_app.domain.enums import NoteKind, Priority, Status
+from desktop_app.domain.enums import HoldReason, NoteKind, Priority, Status
 
 KIND_LABELS = (
     ("status", "Change status"),
@@ -32,7 +42,17 @@ KIND_LABELS = (
     ("assignee", "Assign or unassign"),
     ("note", "Add a note"),
 )
-BULK_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.CANCELED)
+BULK_STATUSES = (
+    Status.NEW,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.ON_HOLD,
+    Status.RESOLVED,
+    Status.CLOSED,
+    Status.CANCELED,
+)
+KEEP_OWN = "– keep each incident's own –"
+COLUMNS = ("Number", "Title", "Now", "After", "Refused because")
 
 
 class BulkDialog(QDialog):
@@ -43,13 +63,11 @@ class BulkDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("bulkDialog")
         self.setWindowTitle(f"Bulk change of {count:,} incident{'s' if count != 1 else ''}")
-        self.resize(720, 480)
+        self.resize(980, 640)
         self.kind = QComboBox(objectName="bulkKind")
         for key, label in KIND_LABELS:
             self.kind.addItem(label, key)
-        self.status = QComboBox(objectName="bulkStatus")
-        for status in BULK_STATUSES:
-            self.status.addItem(status.label, status.value)
+        self._build_status_widgets()
         self.priority = QComboBox(objectName="bulkPriority")
         for priority in Priority:
             self.priority.addItem(priority.label, priority.value)
@@ -64,8 +82,8 @@ class BulkDialog(QDialog):
         self.note = QPlainTextEdit(objectName="bulkNote")
         self.note.setPlaceholderText("The note every selected incident gets (notes cannot be undone)")
         self.pages = QStackedWidget()
+        self.pages.addWidget(self._status_page())
         for rows in (
-            [("Status", self.status)],
             [("Priority", self.priority), ("Reason", self.reason)],
             [("Category", self.category)],
             [("Assignee", self.assignee)],
@@ -77,14 +95,18 @@ class BulkDialog(QDialog):
                 form.addRow(label, widget)
             self.pages.addWidget(page)
         self.preview_button = QPushButton("&Preview", objectName="bulkPreview")
-        self.table = QTableWidget(0, 4, objectName="bulkPreviewTable")
-        self.table.setHorizontalHeaderLabels(["Number", "Title", "Now", "After"])
+        self.table = QTableWidget(0, len(COLUMNS), objectName="bulkPreviewTable")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         self.message = QLabel(objectName="bulkMessage")
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Apply).setEnabled(False)
+        self.apply_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.kind)
         layout.addWidget(self.pages)
@@ -92,22 +114,103 @@ class BulkDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self._connect_signals()
+        self._update_status_rows()
+
+    @property
+    def apply_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+
+    # --- the status page: the single status dialog's questions, asked once ------------------
+
+    def _build_status_widgets(self) -> None:
+        self.status = QComboBox(objectName="bulkStatus")
+        for status in BULK_STATUSES:
+            self.status.addItem(status.label, status.value)
+        self.hold_reason = QComboBox(objectName="bulkHoldReason")
+        for reason in HoldReason:
+            self.hold_reason.addItem(reason.label, reason.value)
+        self.resolution_code = _choices("bulkResolutionCode", RESOLUTION_CODES)
+        self.steps = QPlainTextEdit(objectName="bulkResolutionSteps")
+        self.steps.setTabChangesFocus(True)
+        self.steps.setFixedHeight(64)
+        self.steps.setPlaceholderText("What was done: the steps taken (blank: each incident's own notes)")
+        self.cause_category = _choices("bulkRootCauseCategory", ROOT_CAUSE_CATEGORIES)
+        self.root_cause = QLineEdit(objectName="bulkRootCause")
+        self.root_cause.setPlaceholderText("Why it happened (blank: each incident's own)")
+        self.informed = QCheckBox("The reporters were &informed", objectName="bulkReporterInformed")
+        self.informed.setChecked(True)
+        self.not_informed_reason = QLineEdit(objectName="bulkNotInformedReason")
+        self.not_informed_reason.setPlaceholderText("If not: why not")
+
+    def _status_page(self) -> QWidget:
+        page = QWidget()
+        self.status_form = QFormLayout(page)
+        self.status_form.addRow("Status", self.status)
+        self.status_form.addRow("On-hold &reason", self.hold_reason)
+        self.status_form.addRow("Resolution &code", self.resolution_code)
+        self.status_form.addRow("Resolution &notes", self.steps)
+        self.status_form.addRow("Root cause cate&gory", self.cause_category)
+        self.status_form.addRow("Root ca&use", self.root_cause)
+        self.status_form.addRow("", self.informed)
+        self.status_form.addRow("Not informed &because", self.not_informed_reason)
+        return page
+
+    def _status_target(self) -> Status:
+        return Status(str(self.status.currentData()))  # Qt hands a StrEnum back as plain str
+
+    def _update_status_rows(self) -> None:
+        target = self._status_target()
+        closing = target == Status.CLOSED
+        form = self.status_form
+        form.setRowVisible(self.hold_reason, target == Status.ON_HOLD)
+        for widget in (self.resolution_code, self.steps):
+            form.setRowVisible(widget, target in (Status.RESOLVED, Status.CLOSED))
+        for widget in (self.cause_category, self.root_cause, self.informed):
+            form.setRowVisible(widget, closing)
+        form.setRowVisible(self.not_informed_reason, closing and not self.informed.isChecked())
+
+    # --- signals ----------------------------------------------------------------------------
+
+    def _connect_signals(self) -> None:
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.status.currentIndexChanged.connect(self._update_status_rows)
+        self.informed.toggled.connect(self._update_status_rows)
+        # Anything changed after a preview needs a new one before Apply.
+        for combo in (
+            self.status,
+            self.hold_reason,
+            self.resolution_code,
+            self.cause_category,
+            self.priority,
+            self.assignee,
+        ):
+            combo.currentIndexChanged.connect(self._invalidate_preview)
+        for edit in (self.root_cause, self.not_informed_reason, self.reason, self.category):
+            edit.textChanged.connect(self._invalidate_preview)
+        for text in (self.steps, self.note):
+            text.textChanged.connect(self._invalidate_preview)
+        self.informed.toggled.connect(self._invalidate_preview)
         self.preview_button.clicked.connect(lambda: self.preview_requested.emit(self.change()))
-        self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(
-            lambda: self.apply_requested.emit(self.change())
-        )
+        self.apply_button.clicked.connect(lambda: self.apply_requested.emit(self.change()))
         self.buttons.rejected.connect(self.reject)
 
     def _on_kind_changed(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
+        self._invalidate_preview()
+
+    def _invalidate_preview(self) -> None:
+        if self.table.rowCount():
+            self.message.setText("Changed since the preview: preview again before applying.")
         self.table.setRowCount(0)
-        self.buttons.button(QDialogButtonBox.StandardButton.Apply).setEnabled(False)
+        self.apply_button.setEnabled(False)
+
+    # --- what to do -------------------------------------------------------------------------
 
     def change(self) -> BulkChange:
         kind = self.kind.currentData()
         if kind == "status":
-            return BulkChange("status", status=Status(str(self.status.currentData())))
+            return self._status_change()
         if kind == "priority":
             reason = self.reason.text().strip() or None
             return BulkChange("priority", priority=Priority(str(self.priority.currentData())), reason=reason)
@@ -118,16 +221,58 @@ class BulkDialog(QDialog):
             return BulkChange("assignee", assignee_id=uuid.UUID(chosen) if chosen else None)
         return BulkChange("note", note=self.note.toPlainText(), note_kind=NoteKind.WORKLOG)
 
+    def _status_change(self) -> BulkChange:
+        target = self._status_target()
+        if target == Status.ON_HOLD:
+            return BulkChange("status", status=target, hold_reason=HoldReason(str(self.hold_reason.currentData())))
+        if target not in (Status.RESOLVED, Status.CLOSED):
+            return BulkChange("status", status=target)
+        resolution = {
+            "resolution_code": self.resolution_code.currentData(),
+            "resolution_steps": self.steps.toPlainText(),
+        }
+        if target == Status.RESOLVED:
+            return BulkChange("status", status=target, **resolution)
+        informed = self.informed.isChecked()
+        return BulkChange(
+            "status",
+            status=target,
+            **resolution,
+            root_cause_category=self.cause_category.currentData(),
+            root_cause=self.root_cause.text(),
+            reporter_informed=informed,
+            reporter_not_informed_reason=None if informed else self.not_informed_reason.text(),
+        )
+
     def show_preview(self, lines: list[PreviewLine]) -> None:
         self.table.setRowCount(len(lines))
         for row, line in enumerate(lines):
-            after = line.after if line.problem is None else f"skipped: {line.problem}"
-            for column, text in enumerate((line.number, line.title, line.before, after)):
+            after = line.after if line.problem is None else "(unchanged)"
+            texts = (line.number, line.title, line.before, after, line.problem or "")
+            for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 if line.problem is not None:
-                    item.setForeground(Qt.GlobalColor.darkGray)
+                    item.setForeground(Qt.GlobalColor.darkGray if column < 4 else Qt.GlobalColor.darkRed)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+        # Titles and reasons can be long: the title column is capped, the reason column takes the rest
+        # and wraps, so nothing is cut off at the dialog's edge.
+        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 240))
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.resizeRowsToContents()
         changing = sum(1 for line in lines if line.changes)
-        self.message.setText(f"{changing:,} of {len(lines):,} will change. Apply to go ahead; one undo is kept.")
-        self.buttons.button(QDialogButtonBox.StandardButton.Apply).setEnabled(changing > 0)
+        refused = sum(1 for line in lines if line.problem is not None)
+        text = f"{changing:,} of {len(lines):,} will change"
+        text += f"; {refused:,} refused (reasons in the last column)" if refused else ""
+        self.message.setText(text + ". Apply to go ahead; one undo is kept.")
+        self.apply_button.setEnabled(changing > 0)
+
+
+def _choices(name: str, choices: dict[str, str]) -> QComboBox:
+    """A fixed list whose first entry keeps what each incident holds (the preview refuses gaps)."""
+    combo = QComboBox(objectName=name)
+    combo.addItem(KEEP_OWN, None)
+    for value, label in choices.items():
+        combo.addItem(label, value)
+    return combo
