@@ -14,6 +14,7 @@ from desktop_app.cli import setup_commands as setup
 from desktop_app.cli import sla_commands as sla
 from desktop_app.cli import sync_commands as sync
 from desktop_app.cli import work_commands as work
+from desktop_app.cli.category_commands import add_category_parser
 from desktop_app.cli.values import (
     HAND_WRITTEN_NOTE_KINDS,
     channel_value,
@@ -196,6 +197,7 @@ def _add_directory_commands(commands: argparse._SubParsersAction) -> None:
     categories = commands.add_parser("categories", help="the category tree")
     _json_flag(categories)
     categories.set_defaults(handler=directory.cmd_categories)
+    add_category_parser(commands, _json_flag)
 
     reporter = commands.add_parser("reporter", aliases=["reporters"], help="the reporter (caller) directory")
     reporter_commands = reporter.add_subparsers(dest="reporter_command", required=True, metavar="ACTION")

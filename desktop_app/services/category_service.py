@@ -65,6 +65,15 @@ class CategoryService(ServiceBase):
         with self._read() as session:
             return to_node(find_category(session, path))
 
+    def find_any(self, path: str) -> CategoryNode:
+        """The category at a path, deactivated ones too (to reactivate or rename them)."""
+        with self._read() as session:
+            wanted = normalise_path(path)
+            category = _by_path(session, wanted)
+            if category is None:
+                raise UnknownCategoryError(f"There is no category {wanted!r}.", field="category")
+            return to_node(category)
+
     def get(self, category_id: uuid.UUID) -> CategoryNode:
         with self._read() as session:
             category = session.get(Category, category_id)
