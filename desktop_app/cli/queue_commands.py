@@ -107,6 +107,8 @@ def list_query(context: AppContext, args: argparse.Namespace) -> QueueQuery:
             names = [v.key for v in BUILTIN_VIEWS] + [v.name for v in context.saved_views.list()]
             raise ValidationError(f"There is no view {args.view!r}. Views: {', '.join(names)}.")
         query = view.query if view else saved.query  # type: ignore[union-attr]
+        if query.breaching_soon:  # no background SLA check runs for the CLI: bring the deadlines up to date
+            context.sla.refresh_all_deadlines()
     if getattr(args, "open", False):
         query = query.with_changes(statuses=OPEN_STATUSES)
     if args.status:

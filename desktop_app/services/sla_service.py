@@ -128,6 +128,11 @@ class SlaService(ServiceBase):
         with self._write() as scope:
             return refresh_stale(scope.session, scope.now, limit)
 
+    def refresh_all_deadlines(self) -> None:
+        """Every stale deadline now, in chunks (a one-off process like the CLI has no background check)."""
+        while self.refresh_deadlines():
+            pass
+
     # --- warnings and escalation ---------------------------------------------------------
 
     def breaching_soon(self, limit: int = 50) -> list[tuple[uuid.UUID, ClockStatus]]:

@@ -72,3 +72,13 @@ def test_malformed_search_exits_2_with_the_reason(cli, queue: list[str], query: 
     assert result.code == 2
     assert message in result.err
     assert "Traceback" not in result.err
+
+
+def test_breaching_view_brings_stale_sla_deadlines_up_to_date_first(cli, cli_data_dir, queue: list[str]) -> None:
+    import sqlite3
+
+    assert cli("list", "--view", "breaching", "--json").json() == []
+    with sqlite3.connect(cli_data_dir / "helpdesk.sqlite3") as conn:  # as a bootstrap leaves them: stale
+        conn.execute("UPDATE incidents SET reported_at = '2020-01-06 09:00:00.000000' WHERE number = 2")
+    breaching = cli("list", "--view", "breaching", "--json").json()
+    assert [row["title"] for row in breaching] == ["VPN drops every hour"]
