@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -63,7 +64,7 @@ class BulkDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("bulkDialog")
         self.setWindowTitle(f"Bulk change of {count:,} incident{'s' if count != 1 else ''}")
-        self.resize(980, 640)
+        self.resize(1000, 700)
         self.kind = QComboBox(objectName="bulkKind")
         for key, label in KIND_LABELS:
             self.kind.addItem(label, key)
@@ -94,6 +95,8 @@ class BulkDialog(QDialog):
             for label, widget in rows:
                 form.addRow(label, widget)
             self.pages.addWidget(page)
+        # The questions take only the room they need; the preview table gets the rest.
+        self.pages.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.preview_button = QPushButton("&Preview", objectName="bulkPreview")
         self.table = QTableWidget(0, len(COLUMNS), objectName="bulkPreviewTable")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -245,6 +248,8 @@ class BulkDialog(QDialog):
         )
 
     def show_preview(self, lines: list[PreviewLine]) -> None:
+        # The refused first: with a long selection they are what needs reading before Apply.
+        lines = sorted(lines, key=lambda line: line.problem is None)
         self.table.setRowCount(len(lines))
         for row, line in enumerate(lines):
             after = line.after if line.problem is None else "(unchanged)"
