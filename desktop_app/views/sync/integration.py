@@ -42,7 +42,7 @@ def directory_names(context: AppContext) -> Names:
         names[str(group.id)] = group.name
     for agent in context.directory.agents():
         names[str(agent.id)] = f"{agent.name} ({agent.username})"
-    for category in context.categories.tree():
+    for category in context.categories.tree(include_inactive=True):  # deactivated ones keep their names
         names[str(category.id)] = category.path
     return names
 
