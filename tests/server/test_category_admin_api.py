@@ -118,3 +118,20 @@ def test_two_admins_change_different_fields_and_both_stick(server):
 
     assert renamed["outcome"] == moved["outcome"] == "applied"
     assert "Hardware > Name resolution" in _pulled(second)
+
+
+def test_a_subcategory_created_offline_lands_under_its_renamed_parent(server):
+    admin, agent = server.user_client("admin"), server.user_client("agent")
+    ids = _tree(admin)
+    admin.push_one("update_category", ids["Network"], {"name": "Networking"})
+    admin.push_one("update_category", ids["Hardware"], {"is_active": False})
+    proxy, mouse = uuid.uuid4(), uuid.uuid4()
+
+    # The agent's client still knew the old paths when it logged these.
+    under_renamed = agent.push_one("create_category", proxy, {"path": "Network > Proxy", "parent_id": ids["Network"]})
+    under_retired = agent.push_one("create_category", mouse, {"path": "Hardware > Mouse", "parent_id": ids["Hardware"]})
+
+    assert under_renamed["outcome"] == under_retired["outcome"] == "applied"
+    pulled = _pulled(agent)
+    assert pulled["Networking > Proxy"]["id"] == str(proxy)
+    assert pulled["Hardware > Mouse"]["is_active"] is False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -86,18 +88,14 @@ def create_category(scope: MutationScope) -> Applied:
         return _existing(entity_id, "The category was already created.")
     require_payload_keys(scope.mutation.payload, "path")
     values = parse_fields(scope.mutation.payload, CATEGORY_PAYLOAD, what="create_category")
-    path: str = values["path"]
+    parent_path, _, name = values["path"].rpartition(">")
+    parent = _category_parent(session, values.get("parent_id"), parent_path)
+    # Under the parent's current path: an admin may have renamed or moved it since the client saw it.
+    path = f"{parent.path}{CATEGORY_SEPARATOR}{name.strip()}" if parent is not None else values["path"]
     same = session.scalar(select(Category).where(Category.path_key == path_key(path)))
     if same is not None:
         remember_alias(session, "category", entity_id, same.id)
         return _existing(same.id, "A category with this path already exists.")
-    parent_path, _, name = path.rpartition(">")
-    parent = None
-    if parent_path.strip():
-        # The parent by its path, not the client's id for it (which may be an alias of the server's).
-        parent = session.scalar(select(Category).where(Category.path_key == path_key(parent_path)))
-        if parent is None:
-            raise NotFoundError(f"The parent category {parent_path.strip()!r} is not on the server; create it first.")
     session.add(
         Category(
             id=entity_id,
@@ -105,11 +103,26 @@ def create_category(scope: MutationScope) -> Applied:
             path=path,
             path_key=path_key(path),
             parent_id=parent.id if parent else None,
+            # Under a deactivated branch it starts deactivated too: the branch stays retired as a whole.
+            is_active=parent.is_active if parent is not None else True,
             created_at=scope.now,
         )
     )
     scope.unit.changed("category", entity_id)
     return Applied(assigned={"id": str(entity_id)})
+
+
+def _category_parent(session: Session, parent_id: uuid.UUID | None, parent_path: str) -> Category | None:
+    """The parent by the client's id for it (read through aliases), else by its path (a starter category
+    the server never saw under that id); None at the top level."""
+    if not parent_path.strip():
+        return None
+    parent = session.get(Category, resolve_alias(session, "category", parent_id)) if parent_id else None
+    if parent is None:
+        parent = session.scalar(select(Category).where(Category.path_key == path_key(parent_path)))
+    if parent is None:
+        raise NotFoundError(f"The parent category {parent_path.strip()!r} is not on the server; create it first.")
+    return parent
 
 
 def create_group(scope: MutationScope) -> Applied:
