@@ -13,7 +13,6 @@ import uuid
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.bulk import BulkChange, PreviewLine
-from desktop_app.domain.closure_rules import RESOLUTION_CODES, ROOT_CAUSE_CATEGORIES
 from desktop_app.domain.dtos import AgentSummary
-from desktop_app.domain.enums import HoldReason, NoteKind, Priority, Status
+from desktop_app.domain.enums import NoteKind, Priority, Status
+from desktop_app.views.status_fields import StatusQuestions
 
 KIND_LABELS = (
     ("status", "Change status"),
@@ -52,7 +51,6 @@ BULK_STATUSES = (
     Status.CLOSED,
     Status.CANCELED,
 )
-KEEP_OWN = "– keep each incident's own –"
 COLUMNS = ("Number", "Title", "Now", "After", "Refused because")
 
 
@@ -68,7 +66,9 @@ class BulkDialog(QDialog):
         self.kind = QComboBox(objectName="bulkKind")
         for key, label in KIND_LABELS:
             self.kind.addItem(label, key)
-        self._build_status_widgets()
+        self.status = QComboBox(objectName="bulkStatus")
+        for status in BULK_STATUSES:
+            self.status.addItem(status.label, status.value)
         self.priority = QComboBox(objectName="bulkPriority")
         for priority in Priority:
             self.priority.addItem(priority.label, priority.value)
@@ -126,74 +126,35 @@ class BulkDialog(QDialog):
 
     # --- the status page: the single status dialog's questions, asked once ------------------
 
-    def _build_status_widgets(self) -> None:
-        self.status = QComboBox(objectName="bulkStatus")
-        for status in BULK_STATUSES:
-            self.status.addItem(status.label, status.value)
-        self.hold_reason = QComboBox(objectName="bulkHoldReason")
-        for reason in HoldReason:
-            self.hold_reason.addItem(reason.label, reason.value)
-        self.resolution_code = _choices("bulkResolutionCode", RESOLUTION_CODES)
-        self.steps = QPlainTextEdit(objectName="bulkResolutionSteps")
-        self.steps.setTabChangesFocus(True)
-        self.steps.setFixedHeight(64)
-        self.steps.setPlaceholderText("What was done: the steps taken (blank: each incident's own notes)")
-        self.cause_category = _choices("bulkRootCauseCategory", ROOT_CAUSE_CATEGORIES)
-        self.root_cause = QLineEdit(objectName="bulkRootCause")
-        self.root_cause.setPlaceholderText("Why it happened (blank: each incident's own)")
-        self.informed = QCheckBox("The reporters were &informed", objectName="bulkReporterInformed")
-        self.informed.setChecked(True)
-        self.not_informed_reason = QLineEdit(objectName="bulkNotInformedReason")
-        self.not_informed_reason.setPlaceholderText("If not: why not")
-
     def _status_page(self) -> QWidget:
         page = QWidget()
-        self.status_form = QFormLayout(page)
-        self.status_form.addRow("Status", self.status)
-        self.status_form.addRow("On-hold &reason", self.hold_reason)
-        self.status_form.addRow("Resolution &code", self.resolution_code)
-        self.status_form.addRow("Resolution &notes", self.steps)
-        self.status_form.addRow("Root cause cate&gory", self.cause_category)
-        self.status_form.addRow("Root ca&use", self.root_cause)
-        self.status_form.addRow("", self.informed)
-        self.status_form.addRow("Not informed &because", self.not_informed_reason)
+        form = QFormLayout(page)
+        form.addRow("Status", self.status)
+        self.questions = StatusQuestions(form, many=True)
+        q = self.questions
+        self.hold_reason, self.resolution_code, self.steps = q.hold_reason, q.resolution_code, q.steps
+        self.cause_category, self.root_cause, self.informed = q.cause_category, q.root_cause, q.informed
+        self.not_informed_reason = q.not_informed_reason
         return page
 
     def _status_target(self) -> Status:
         return Status(str(self.status.currentData()))  # Qt hands a StrEnum back as plain str
 
     def _update_status_rows(self) -> None:
-        target = self._status_target()
-        closing = target == Status.CLOSED
-        form = self.status_form
-        form.setRowVisible(self.hold_reason, target == Status.ON_HOLD)
-        for widget in (self.resolution_code, self.steps):
-            form.setRowVisible(widget, target in (Status.RESOLVED, Status.CLOSED))
-        for widget in (self.cause_category, self.root_cause, self.informed):
-            form.setRowVisible(widget, closing)
-        form.setRowVisible(self.not_informed_reason, closing and not self.informed.isChecked())
+        self.questions.show_for(self._status_target())
 
     # --- signals ----------------------------------------------------------------------------
 
     def _connect_signals(self) -> None:
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.status.currentIndexChanged.connect(self._update_status_rows)
-        self.informed.toggled.connect(self._update_status_rows)
         # Anything changed after a preview needs a new one before Apply.
-        for combo in (
-            self.status,
-            self.hold_reason,
-            self.resolution_code,
-            self.cause_category,
-            self.priority,
-            self.assignee,
-        ):
+        self.questions.on_change(self._invalidate_preview)
+        for combo in (self.status, self.priority, self.assignee):
             combo.currentIndexChanged.connect(self._invalidate_preview)
-        for edit in (self.root_cause, self.not_informed_reason, self.reason, self.category):
+        for edit in (self.reason, self.category):
             edit.textChanged.connect(self._invalidate_preview)
-        for text in (self.steps, self.note):
-            text.textChanged.connect(self._invalidate_preview)
-        self.informed.toggled.connect(self._invalidate_preview)
+        self.note.textChanged.connect(self._invalidate_preview)
         self.preview_button.clicked.connect(lambda: self.preview_requested.emit(self.change()))
         self.apply_button.clicked.connect(lambda: self.apply_requested.emit(self.change()))
         self.buttons.rejected.connect(self.reject)
@@ -226,26 +187,7 @@ class BulkDialog(QDialog):
 
     def _status_change(self) -> BulkChange:
         target = self._status_target()
-        if target == Status.ON_HOLD:
-            return BulkChange("status", status=target, hold_reason=HoldReason(str(self.hold_reason.currentData())))
-        if target not in (Status.RESOLVED, Status.CLOSED):
-            return BulkChange("status", status=target)
-        resolution = {
-            "resolution_code": self.resolution_code.currentData(),
-            "resolution_steps": self.steps.toPlainText(),
-        }
-        if target == Status.RESOLVED:
-            return BulkChange("status", status=target, **resolution)
-        informed = self.informed.isChecked()
-        return BulkChange(
-            "status",
-            status=target,
-            **resolution,
-            root_cause_category=self.cause_category.currentData(),
-            root_cause=self.root_cause.text(),
-            reporter_informed=informed,
-            reporter_not_informed_reason=None if informed else self.not_informed_reason.text(),
-        )
+        return BulkChange("status", status=target, **self.questions.answers_for(target))  # type: ignore[arg-type]
 
     def show_preview(self, lines: list[PreviewLine]) -> None:
         # The refused first: with a long selection they are what needs reading before Apply.
@@ -272,12 +214,3 @@ class BulkDialog(QDialog):
         text += f"; {refused:,} refused (reasons in the last column)" if refused else ""
         self.message.setText(text + ". Apply to go ahead; one undo is kept.")
         self.apply_button.setEnabled(changing > 0)
-
-
-def _choices(name: str, choices: dict[str, str]) -> QComboBox:
-    """A fixed list whose first entry keeps what each incident holds (the preview refuses gaps)."""
-    combo = QComboBox(objectName=name)
-    combo.addItem(KEEP_OWN, None)
-    for value, label in choices.items():
-        combo.addItem(label, value)
-    return combo
