@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from central_server.models import Category
+from central_server.models import Category, MutationLogEntry
 
 
 def _tree(client) -> dict[str, uuid.UUID]:
@@ -105,6 +105,9 @@ def test_only_an_admin_may_change_the_tree(server, role):
     )
 
     assert [(r["outcome"], r["code"]) for r in results] == [("rejected", "permission_denied")] * 2
+    with server.ctx.sessions() as session:  # the hash-chained mutation log is the audit trail of tree edits
+        logged = session.scalars(select(MutationLogEntry).where(MutationLogEntry.name == "update_category")).all()
+    assert {(e.user_id, e.outcome, e.code) for e in logged} == {(other.user_id, "rejected", "permission_denied")}
     assert "Only an admin may rename, move, deactivate" in results[0]["reason"]
     assert _stored(server)["Network"] == ("network", True)
 

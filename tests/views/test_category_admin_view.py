@@ -92,6 +92,7 @@ def test_deactivate_hides_then_show_inactive_lists_it_to_reactivate(
     qtbot: QtBot, main_window: MainWindow, make_incident: Callable[..., Any]
 ) -> None:
     make_incident("Printer jams", category_path="Hardware > Printer")
+    make_incident("VPN drops", category_path="Network > VPN")
     _admin(main_window).reload_tree()
     _open_menu(main_window, "Hardware")["Deactivate"].trigger()
     box = _admin(main_window).dialog
@@ -101,9 +102,13 @@ def test_deactivate_hides_then_show_inactive_lists_it_to_reactivate(
 
     model = main_window.queue.category_tree.model()
     assert not model.index_of(_id(main_window, "Hardware > Printer")).isValid()
-    assert model.index(0, 1).data() == "1"  # "All categories" still counts the incident in it
+    assert model.index(0, 1).data() == "2"  # "All categories" still counts the incident in it
     admin = _admin(main_window)
     admin.show_inactive.setChecked(True)
+    printer = model.index_of(_id(main_window, "Hardware > Printer"))
+    main_window.queue.category_tree.setCurrentIndex(printer)  # still filters the queue
+    assert main_window.queue_model.rowCount() == 1
+    assert main_window.queue_model.summary_at(0).category_path == "Hardware > Printer"
     actions = _open_menu(main_window, "Hardware")
     assert not actions["New subcategory…"].isEnabled()
     actions["Reactivate"].trigger()
