@@ -151,3 +151,22 @@ def test_an_unusable_sla_configuration_never_costs_an_edit(context: AppContext) 
     changed = context.incidents.change_status(incident.id, Status.IN_PROGRESS).value
     assert changed.status == Status.IN_PROGRESS
     assert stored(context, incident.id)[3] == 1, "left stale until the configuration is whole again"
+
+
+def test_the_upgrade_to_0007_marks_the_open_work_for_the_background_check(
+    context: AppContext, clock: FixedClock
+) -> None:
+    from alembic import command
+
+    from desktop_app.db.migrate import alembic_config
+
+    waiting, done = p2(context), p2(context)
+    resolve(context, done)
+    command.downgrade(alembic_config(context.engine), "0006_mail")
+    command.upgrade(alembic_config(context.engine), "head")
+    assert stored(context, waiting.id)[3] == 1
+    assert stored(context, done.id) is None, "only open incidents have deadlines"
+    clock.advance(minutes=100)
+    assert in_view(context) == set()
+    context.sla.check_alerts()
+    assert in_view(context) == {waiting.id}
