@@ -142,3 +142,21 @@ def test_hold_needs_a_reason_and_undo_puts_the_old_status_back(
     bulk.undo()
     assert [_status(context, i) for i in (assigned, working)] == [Status.ASSIGNED, Status.IN_PROGRESS]
     assert {context.incidents.get(i).hold_reason for i in ids} == {None}
+
+
+def test_close_keeps_each_ones_resolution_and_refuses_the_one_that_lacks_it(
+    context: AppContext, make_incident: Callable[..., Any]
+) -> None:
+    from sqlalchemy import text
+
+    whole, bare = (make_incident(f"Printer {n}") for n in range(2))
+    resolve(context, whole)
+    resolve(context, bare)
+    with context.engine.begin() as conn:  # as an old record synced from elsewhere might hold it
+        conn.execute(text("UPDATE incidents SET resolution_steps = NULL WHERE id = :id"), {"id": bare.id.hex})
+    bulk = BulkService(context.incidents)
+    lines = bulk.preview([whole.id, bare.id], CLOSE)
+    assert [line.problem for line in lines] == [None, "Closing needs resolution notes: what was done."]
+    outcome = bulk.apply([whole.id, bare.id], CLOSE)
+    assert outcome.changed == [whole.display_number]
+    assert _status(context, bare) == Status.RESOLVED
