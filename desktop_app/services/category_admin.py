@@ -7,28 +7,26 @@ the server does. Deactivating a node deactivates everything under it: a help-des
 "Hardware" means the whole branch, and refusing until each leaf is retired by hand is busywork.
 Reactivating brings the branch back, and only under an active parent. Incidents keep their category
 either way (the queue still shows and filters them); a deactivated one is just not offered for new work.
+The rules are the server's too (sync_protocol/category_rules.py).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.errors import PermissionDeniedError, UnknownCategoryError, ValidationError
-from desktop_app.domain.limits import SHORT_TEXT_MAX
 from desktop_app.models import Category, SyncState
 from desktop_app.services.transaction import WriteScope
+from sync_protocol.category_rules import CategoryRuleError, Tree, check_edit, joined, moved_path
 
 log = logging.getLogger(__name__)
 
 SEPARATOR = " > "
-PATH_MAX = 500
-FORBIDDEN_IN_NAMES = (">", "/")
 KEEP: Any = object()  # "this field is not being changed"
 
 
@@ -42,46 +40,15 @@ def admin_refusal(session: Session) -> str | None:
     return f"Only an admin may rename, move, deactivate or reactivate categories; you are signed in with {role}."
 
 
-def clean_category_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
-        raise ValidationError("A category needs a name.", field="name")
-    if any(mark in name for mark in FORBIDDEN_IN_NAMES):
-        raise ValidationError("A category name cannot contain “>” or “/” (they separate the levels).", field="name")
-    if len(name) > SHORT_TEXT_MAX:
-        raise ValidationError(f"A category name is limited to {SHORT_TEXT_MAX} characters.", field="name")
-    return name
+def load_tree(session: Session) -> Tree:
+    return Tree(session.scalars(select(Category)).all())
 
 
-@dataclass
-class LocalTree:
-    """Every local category (hundreds at most) with the children of each."""
-
-    by_id: dict[uuid.UUID, Category]
-    children: dict[uuid.UUID | None, list[Category]]
-
-    @classmethod
-    def load(cls, session: Session) -> LocalTree:
-        rows = session.scalars(select(Category)).all()
-        children: dict[uuid.UUID | None, list[Category]] = {}
-        for row in rows:
-            children.setdefault(row.parent_id, []).append(row)
-        return cls({row.id: row for row in rows}, children)
-
-    def subtree(self, root: Category) -> list[Category]:
-        """The node first, then every descendant."""
-        out, stack = [], [root]
-        while stack:
-            node = stack.pop()
-            out.append(node)
-            stack.extend(self.children.get(node.id, []))
-        return out
-
-    def get(self, category_id: uuid.UUID, what: str = "That category") -> Category:
-        category = self.by_id.get(category_id)
-        if category is None:
-            raise UnknownCategoryError(f"{what} no longer exists (synced away?). Refresh the tree.", field="category")
-        return category
+def _get(tree: Tree, category_id: uuid.UUID, what: str = "That category") -> Category:
+    category = tree.by_id.get(category_id)
+    if category is None:
+        raise UnknownCategoryError(f"{what} no longer exists (synced away?). Refresh the tree.", field="category")
+    return category  # type: ignore[return-value]
 
 
 def update_category(
@@ -91,41 +58,33 @@ def update_category(
     refusal = admin_refusal(scope.session)
     if refusal:
         raise PermissionDeniedError(refusal)
-    tree = LocalTree.load(scope.session)
-    category = tree.get(category_id)
-    subtree = tree.subtree(category)
+    tree = load_tree(scope.session)
+    category = _get(tree, category_id)
+    moving = parent_id is not KEEP
+    parent = _get(tree, parent_id, "The new parent category") if moving and parent_id is not None else None
+    try:
+        edit = check_edit(
+            tree,
+            category,
+            name=None if name is KEEP else (name or ""),
+            parent=parent,
+            moving=moving,
+            active=None if is_active is KEEP else bool(is_active),
+        )
+    except CategoryRuleError as exc:
+        raise ValidationError(exc.message, field=exc.field) from exc
     payload: dict[str, Any] = {}
     base: dict[str, Any] = {}
-    parent = tree.by_id.get(category.parent_id) if category.parent_id else None
-    if parent_id is not KEEP:
-        parent = tree.get(parent_id, "The new parent category") if parent_id is not None else None
-        if parent is not None and any(node.id == parent.id for node in subtree):
-            raise ValidationError(
-                f"“{category.path}” cannot move under itself or a category inside it.", field="parent"
-            )
-        if parent_id != category.parent_id:
-            payload["parent_id"], base["parent_id"] = parent_id, category.parent_id
-    new_name = category.name
-    if name is not KEEP:
-        new_name = clean_category_name(name)
-        if new_name != category.name:
-            payload["name"], base["name"] = new_name, category.name
-    new_path = f"{parent.path}{SEPARATOR}{new_name}" if parent is not None else new_name
-    _check_free(tree, category, new_path)
-    active = category.is_active
-    if is_active is not KEEP:
-        active = bool(is_active)
-        if any(node.is_active != active for node in subtree):
-            payload["is_active"], base["is_active"] = active, category.is_active
-    if active and parent is not None and not parent.is_active:
-        raise ValidationError(
-            f"“{parent.path}” is deactivated: reactivate it first, or pick an active place.", field="parent"
-        )
+    if moving and parent_id != category.parent_id:
+        payload["parent_id"], base["parent_id"] = parent_id, category.parent_id
+    if edit.name != category.name:
+        payload["name"], base["name"] = edit.name, category.name
+    if is_active is not KEEP and any(node.is_active != edit.is_active for node in tree.subtree(category)):
+        payload["is_active"], base["is_active"] = edit.is_active, category.is_active
     if not payload:
         return category
-    for node in rewrite_subtree(
-        scope.session, tree, category, new_path, new_name, parent, active if "is_active" in payload else None
-    ):
+    active = edit.is_active if "is_active" in payload else None
+    for node in rewrite_subtree(scope.session, tree, category, edit.path, edit.name, edit.parent, active):
         scope.changed("category", node.id)
     scope.enqueue("update_category", category.id, payload, base)
     log.info("Category %s: %s (was %s)", category.id, payload, base)
@@ -134,23 +93,19 @@ def update_category(
 
 def rewrite_subtree(
     session: Session,
-    tree: LocalTree,
+    tree: Tree,
     category: Category,
     new_path: str,
     new_name: str,
-    parent: Category | None,
+    parent: Any,
     active: bool | None,
 ) -> list[Category]:
     """Name and parent of the node; path, depth (and the active flag, if given) of its whole subtree."""
     old_prefix = category.path
-    depth = parent.depth + 1 if parent is not None else 0
-    nodes = tree.subtree(category)
+    nodes: list[Category] = tree.subtree(category)  # type: ignore[assignment]
     for node in nodes:
-        path = new_path + node.path[len(old_prefix) :]
-        if len(path) > PATH_MAX:
-            raise ValidationError(f"“{path[:60]}…” would be longer than {PATH_MAX} characters.", field="name")
-        node.path = path
-        node.depth = depth + path.count(SEPARATOR) - new_path.count(SEPARATOR)
+        node.path = moved_path(node.path, old_prefix, new_path)
+        node.depth = node.path.count(SEPARATOR)
         if active is not None:
             node.is_active = active
     category.name = new_name
@@ -162,7 +117,7 @@ def rewrite_subtree(
 def restore_refused_update(session: Session, category_id: uuid.UUID, base: dict[str, Any]) -> None:
     """The server refused an update_category: put the fields it changed back as they were (the base),
     with the subtree's paths. Used by the push's result handling; no outbox entry."""
-    tree = LocalTree.load(session)
+    tree = load_tree(session)
     category = tree.by_id.get(category_id)
     if category is None:
         return
@@ -171,18 +126,9 @@ def restore_refused_update(session: Session, category_id: uuid.UUID, base: dict[
     if "parent_id" in base:
         parent_id = uuid.UUID(str(base["parent_id"])) if base["parent_id"] else None
     parent = tree.by_id.get(parent_id) if parent_id is not None else None
-    new_path = f"{parent.path}{SEPARATOR}{name}" if parent is not None else name
+    new_path = joined(parent, name)
     clash = next((c for c in tree.by_id.values() if c.path == new_path and c.id != category.id), None)
     if clash is not None:
         return  # the old place is taken by now: keep the edit; the refusal stays in Errors
     active = bool(base["is_active"]) if "is_active" in base else None
     rewrite_subtree(session, tree, category, new_path, name, parent, active)
-
-
-def _check_free(tree: LocalTree, category: Category, new_path: str) -> None:
-    folded = new_path.casefold()
-    clash = next((c for c in tree.by_id.values() if c.path.casefold() == folded and c.id != category.id), None)
-    if clash is not None:
-        note = " (deactivated: reactivate it instead)" if not clash.is_active else ""
-        raise ValidationError(f"There is already a category “{clash.path}”{note}.", field="name")
-

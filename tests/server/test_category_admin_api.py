@@ -67,7 +67,7 @@ def test_clashes_cycles_and_empty_names_are_refused_with_a_reason(server):
 
     for result in (clash, under_itself, empty, separator, nothing):
         assert (result["outcome"], result["code"]) == ("rejected", "validation_error"), result
-    assert "already a category 'Network > VPN'" in clash["reason"]
+    assert "already a category “Network > VPN”" in clash["reason"]
     assert "under itself" in under_itself["reason"]
     assert case_only["outcome"] == "applied"  # its own name in other letters is no clash
     assert "Network > dns" in _stored(server)
