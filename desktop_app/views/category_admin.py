@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -115,6 +116,11 @@ class CategoryAdmin(QObject):
         box = self.tree.parentWidget()
         if box is not None and box.layout() is not None:
             box.layout().addWidget(self.show_inactive)
+        # Names take the pane's width (the count column its text), so "Account locked" is not "Account l…".
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._on_tree_menu_requested)
         self.window.bus.directory_changed.connect(self.reload_tree)
