@@ -94,11 +94,12 @@ def cmd_whoami(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_categories(context: AppContext, args: argparse.Namespace) -> int:
-    nodes = context.categories.tree()
+    nodes = context.categories.tree(include_inactive=getattr(args, "all", False))
     if args.json:
         print_json(nodes)
         return 0
-    print("\n".join("  " * node.depth + node.name for node in nodes) if nodes else "No categories yet.")
+    lines = ["  " * node.depth + node.name + ("" if node.is_active else " (deactivated)") for node in nodes]
+    print("\n".join(lines) if nodes else "No categories yet.")
     return 0
 
 

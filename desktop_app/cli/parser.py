@@ -196,6 +196,7 @@ def _add_directory_commands(commands: argparse._SubParsersAction) -> None:
 
     categories = commands.add_parser("categories", help="the category tree")
     _json_flag(categories)
+    categories.add_argument("--all", action="store_true", help="deactivated categories too")
     categories.set_defaults(handler=directory.cmd_categories)
     add_category_parser(commands, _json_flag)
 

@@ -13,6 +13,7 @@ def test_rename_move_deactivate_reactivate(cli):
     top = cli("category", "move", "Hardware > Remote access", "--top", "--json")
     deactivated = cli("category", "deactivate", "Remote access")
     hidden = _paths(cli)
+    listed_all = cli("categories", "--all").out
     reactivated = cli("category", "reactivate", "remote access", "--json")
 
     assert renamed.code == 0, renamed.err
@@ -21,6 +22,7 @@ def test_rename_move_deactivate_reactivate(cli):
     assert top.json()["category"]["parent_id"] is None
     assert deactivated.out.startswith("Remote access (deactivated)")
     assert "Remote access" not in hidden
+    assert "Remote access (deactivated)" in listed_all
     assert reactivated.json()["category"]["is_active"] is True
     assert "Remote access" in _paths(cli)
 
