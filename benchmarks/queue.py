@@ -3,11 +3,18 @@
 Seeds a data directory once (``helpdesk-cli seed-demo``; reused when it already holds the
 incidents), then, in this process, shows the real main window and times, median of ``--runs``:
 first page painted after start (quick start, as the app does), switch category, apply a filter,
-change the sort column, search a word, search a phrase, jump to the last row. An interaction ends
-when the model has its rows for the visible part of the table and the table has repainted
-(``viewport().repaint()``, synchronous). Its floor is the same SQL (the plan ``QueueService``
-builds) run on a plain sqlite3 connection: the count and the first page, or the last page.
-Prints one JSON object: each figure, its floor, the ratio, and peak RSS.
+change the sort column, search a word, search a phrase, jump to the middle and to the last row.
+The window has the app's style sheet, and the benchmark waits for events as the app's idle loop
+does (a busy loop would hold the GIL against the database thread). An interaction ends when the
+table's own paint, the one the user sees, finds every visible row loaded and is done. Its floor
+is the same SQL (the plan ``QueueService`` builds) run on a plain sqlite3 connection: the count
+and the first page, the page at a position, or the last page.
+
+That floor leaves painting out, and Qt alone needs a few milliseconds to paint a table of this
+size however its data is held: ``qt_paint_floor`` times a C++-backed twin of the table (see
+``qt_paint_floor.py``), and each entry also gets ``floor_with_qt_paint_ms`` and that ratio.
+``repaint_only`` is the app's table repainting with no SQL.
+Prints one JSON object: each figure, its floors, the ratios, and peak RSS.
 
     .venv/bin/python benchmarks/queue.py --incidents 1000000 [--data-dir DIR] [--runs 7]
 """
@@ -33,6 +40,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.append(str(Path(__file__).resolve().parent))  # last: the stdlib's queue comes first
+
+from qt_paint_floor import qt_paint_floor_ms
+
 TARGETS = {"interaction_ms_max": 100, "search_ms_max": 50, "ratio_max": 3.0, "peak_rss_mb_max": 300}
 WAIT_LIMIT_S = 30.0
 
@@ -67,29 +78,74 @@ class Bench:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from PySide6.QtWidgets import QApplication
 
+        from desktop_app.views.resources import stylesheet
+
         self.app = QApplication.instance() or QApplication([])
+        self.app.setStyleSheet(stylesheet())  # as the app does: styled item views paint slower
         self.data_dir = data_dir
         self.database = data_dir / "helpdesk.sqlite3"
         self.raw = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
 
     # --- waiting for the view ------------------------------------------------------------
 
-    def painted(self, window) -> None:
-        """Spin the event loop until the visible rows are loaded, then repaint synchronously."""
+    def visible_loaded(self, window) -> bool:
         model, table = window.queue_model, window.queue.table
+        if model._loading:
+            return False
+        first = max(table.rowAt(0), 0)
+        last = table.rowAt(table.viewport().height() - 1)
+        last = model.rowCount() - 1 if last < 0 else last
+        return all(model._rows[row] is not None for row in range(first, last + 1))
+
+    def painted(self, window) -> None:
+        """Run the event loop as the idle app does until the table paints with every visible row
+        loaded (the paint the user sees), and return when that paint is done."""
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        watch = self._paint_watch(window)
+        watch.loaded_paint = False
         deadline = time.perf_counter() + WAIT_LIMIT_S
+        # Waiting for events (not spinning) leaves the GIL to the database thread, as in the app;
+        # the timer bounds each wait.
+        wake = QTimer()
+        wake.start(20)
+        quiet_since: float | None = None
         while time.perf_counter() < deadline:
             self.app.processEvents()
-            if model._loading:
-                continue
-            first = max(table.rowAt(0), 0)
-            last = table.rowAt(table.viewport().height() - 1)
-            last = model.rowCount() - 1 if last < 0 else last
-            if all(model._rows[row] is not None for row in range(first, last + 1)):
-                table.viewport().repaint()
+            if watch.loaded_paint:
                 return
-            time.sleep(0.0005)
+            if self.visible_loaded(window):
+                # Loaded, yet nothing asked for a paint (the rows were already there): paint now.
+                quiet_since = quiet_since or time.perf_counter()
+                if time.perf_counter() - quiet_since > 0.05:
+                    window.queue.table.viewport().repaint()
+                    return
+            else:
+                quiet_since = None
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         raise RuntimeError("the queue did not load in time")
+
+    def _paint_watch(self, window):
+        """An event filter on the table's viewport noting a paint that finds the visible rows loaded."""
+        viewport = window.queue.table.viewport()
+        watch = getattr(viewport, "_bench_watch", None)
+        if watch is None:
+            from PySide6.QtCore import QEvent, QObject
+
+            bench = self
+
+            class PaintWatch(QObject):
+                loaded_paint = False
+
+                def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+                    if event.type() == QEvent.Type.Paint and bench.visible_loaded(window):
+                        self.loaded_paint = True
+                    return False
+
+            watch = PaintWatch(viewport)
+            viewport.installEventFilter(watch)
+            viewport._bench_watch = watch
+        return watch
 
     def timed(self, window, action: Callable[[], None]) -> float:
         started = time.perf_counter()
@@ -99,7 +155,7 @@ class Bench:
 
     # --- the floor: the service's SQL on plain sqlite3 -----------------------------------------
 
-    def floor(self, context, query, last_page: bool = False) -> float:
+    def floor(self, context, query, last_page: bool = False, middle_row: int | None = None) -> float:
         from desktop_app.db import queue_sql
 
         with context.queue._read() as session:
@@ -110,7 +166,9 @@ class Bench:
             return self.raw.execute(sql, tuple(params)).fetchall()
 
         started = time.perf_counter()
-        if last_page:
+        if middle_row is not None:
+            queue_sql.read_page(execute, plan, rows, queue_sql.key_at(execute, plan, middle_row), False)
+        elif last_page:
             queue_sql.read_page(execute, plan, rows, None, True)
         else:
             queue_sql.count_matches(execute, plan, with_total=False, exact=False)
@@ -190,6 +248,14 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         ("search_phrase", lambda: _search(window, args.phrase), base.with_changes(search=args.phrase), False),
         ("jump_to_last_row", window.queue.table.scrollToBottom, base, True),
     ]
+    # A drag of the scrollbar to the middle: the rows there are found by position, not by a cursor.
+    middle = model.incident_total // 2
+    app_runs, floor_runs = [], []
+    for _ in range(args.runs):
+        _reset(window, bench)
+        app_runs.append(bench.timed(window, lambda: window.queue.table.scrollTo(model.index(middle, 0))))
+        floor_runs.append(bench.floor(context, base, middle_row=middle))
+    record("jump_to_middle_row", app_runs, floor_runs)
     for name, action, query, last_page in interactions:
         app_runs, floor_runs = [], []
         for _ in range(args.runs):
@@ -204,6 +270,13 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         window.queue.table.viewport().repaint()
         paints.append((time.perf_counter() - started) * 1000)
     results["repaint_only"] = {"median_ms": round(statistics.median(paints), 1), "floor_ms": 0.0, "ratio": None}
+    # The raw sqlite3 floor leaves out painting: add what Qt alone needs to paint these cells.
+    paint_floor = qt_paint_floor_ms(window.queue.table)
+    for figures in results.values():
+        if figures.get("ratio") is not None:
+            figures["floor_with_qt_paint_ms"] = round(figures["floor_ms"] + paint_floor, 2)
+            figures["ratio_with_qt_paint"] = round(figures["median_ms"] / figures["floor_with_qt_paint_ms"], 2)
+    results["qt_paint_floor"] = {"median_ms": round(paint_floor, 2), "floor_ms": 0.0, "ratio": None}
     window.close()
     runner.shutdown()
     context.close()
@@ -284,15 +357,17 @@ def _reset(window, bench: Bench) -> None:
 
 
 def _report(args: argparse.Namespace, data_dir: Path, results: dict, peak_mb: float) -> dict[str, object]:
-    failures = []
+    failures, over_paint_floor = [], []
     for name, figures in results.items():
-        if name == "repaint_only":
+        if figures["ratio"] is None:  # repaint_only, qt_paint_floor: parts, not interactions
             continue
         limit = TARGETS["search_ms_max"] if name.startswith("search") else TARGETS["interaction_ms_max"]
         if figures["median_ms"] > limit:
             failures.append(f"{name}: {figures['median_ms']} ms > {limit} ms")
         if figures["ratio"] is not None and figures["ratio"] > TARGETS["ratio_max"]:
             failures.append(f"{name}: {figures['ratio']}x its floor > {TARGETS['ratio_max']}x")
+        if figures.get("ratio_with_qt_paint", 0) > TARGETS["ratio_max"]:
+            over_paint_floor.append(f"{name}: {figures['ratio_with_qt_paint']}x > {TARGETS['ratio_max']}x")
     if peak_mb > TARGETS["peak_rss_mb_max"]:
         failures.append(f"peak RSS {peak_mb:.0f} MB > {TARGETS['peak_rss_mb_max']} MB")
     with sqlite3.connect(data_dir / "helpdesk.sqlite3") as conn:
@@ -306,6 +381,8 @@ def _report(args: argparse.Namespace, data_dir: Path, results: dict, peak_mb: fl
         "targets": TARGETS,
         "targets_met": not failures,
         "missed": failures,
+        # The ratio target judged against the SQL floor plus Qt's own paint of the same cells.
+        "missed_with_qt_paint_floor": over_paint_floor,
     }
 
 

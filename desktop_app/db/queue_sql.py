@@ -149,11 +149,12 @@ def key_at(execute: Execute, plan: Plan, position: int) -> tuple | None:
         counted = plan.where_sql([segment.where], for_count=True)
         size = int(execute(f"SELECT count(*) FROM {source}{counted}", params)[0][0])
         if remaining < size:
+            # Skip from whichever end is nearer: the OFFSET walks at most half the segment's keys.
+            from_end = remaining > size // 2
             keys = ", ".join(segment.keys)
-            order = order_sql(segment.keys, segment.descending)
-            found = execute(
-                f"SELECT {keys} FROM {source}{where} ORDER BY {order} LIMIT 1 OFFSET ?", [*params, remaining]
-            )
+            order = order_sql(segment.keys, segment.descending != from_end)
+            skip = size - 1 - remaining if from_end else remaining
+            found = execute(f"SELECT {keys} FROM {source}{where} ORDER BY {order} LIMIT 1 OFFSET ?", [*params, skip])
             return (index, *found[0]) if found else None
         remaining -= size
     return None

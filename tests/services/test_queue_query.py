@@ -73,7 +73,8 @@ def test_every_sort_pages_forward_and_backward_over_the_same_rows(
         backward = page + backward
         before = page[0].key
     assert [r.summary.id for r in backward] == [r.summary.id for r in everything]
-    assert queue.queue.key_at(query, 17) == everything[17].key
+    # Every position, so both ends' skips (from the top and from the bottom) are checked.
+    assert [queue.queue.key_at(query, position) for position in range(24)] == [row.key for row in everything]
     assert queue.queue.key_at(query, 24) is None
 
 
