@@ -120,6 +120,11 @@ def install_sla_ui(window: QMainWindow, context: Any) -> SlaNotifier:
     )
     notifier.open_requested.connect(window._on_queue_open_requested)
     notifier.escalated.connect(window.bus.incidents_changed)
+    # A clock that just warned or breached moves its incident into "Breaching soon" and recolours its
+    # SLA cell: refresh those rows, as an edit's ChangeSet would.
+    notifier.notified.connect(
+        lambda notices: window.bus.incidents_changed.emit(frozenset(n.incident_id for n in notices))
+    )
     window.sla_notifier = notifier
     notifier.start()
     return notifier
