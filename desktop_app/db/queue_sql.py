@@ -29,6 +29,13 @@ JOINS = (
 SUMMARY_WIDTH = 13
 # The ranked search mode orders at most this many hits by bm25 (see services/queue_query).
 RANK_BOUND = 1000
+# A column-sorted search reads its hits (rowids) first when there are at most this many; with
+# more it walks the sort column's index and tests each row against the hits (see read_segment).
+SPARSE_BOUND = 1000
+# A walk first probes the full-text index row by row over this many index rows per wanted row:
+# enough for a word in most incidents; for rarer ones the hits are gathered into a set instead.
+PROBE_WALK_FACTOR = 6
+HITS_SQL = "SELECT rowid FROM incident_search WHERE incident_search MATCH ?"
 # Put before a filtered column; becomes "+" (no index) when the plan is dense.
 FILTER_MARK = "{+}"
 
@@ -62,6 +69,10 @@ class Plan:
     dense: bool = False
     # Counting needs no join when the search is the only condition (FTS5 counts its own hits).
     count_source: str = ""
+    # A search sorted by a column: the FTS5 MATCH text (counted on its own), and whether pages
+    # walk the column's index (many hits) rather than read the hits first.
+    fts_match: str = ""
+    walks_index: bool = False
 
     def where_sql(self, extra: Sequence[str] = (), *, for_count: bool = False) -> str:
         parts = [*self.where, *(part for part in extra if part)]
@@ -89,11 +100,37 @@ def read_segment(
         marks = ", ".join("?" for _ in segment.keys)
         extra.append(f"({', '.join(segment.keys)}) {'<' if descending else '>'} ({marks})")
         params.extend(after)
+    if plan.walks_index:
+        rows = _probe_walk(execute, plan, index, extra, [*segment.params, *(after or ())], descending, limit)
+        if rows is not None:
+            return rows
     sql = (
         f"SELECT {SUMMARY_COLUMNS}, {', '.join(segment.keys)} FROM {plan.source} {JOINS}"
         f"{plan.where_sql(extra)} ORDER BY {order_sql(segment.keys, descending)} LIMIT ?"
     )
     return [_to_row(raw, index, segment) for raw in execute(sql, [*params, limit])]
+
+
+def _probe_walk(
+    execute: Execute, plan: Plan, index: int, extra: list[str], params: list[Any], descending: bool, limit: int
+) -> list[QueueRow] | None:
+    """A common word's page: the next index rows of the segment (a bounded walk), each probed in
+    the full-text index (a few µs a row). None when too few of them match: then the caller reads
+    with the hits gathered into a set first (~0.1 µs a hit, but every hit, for each statement)."""
+    segment = plan.segments[index]
+    keys, order = ", ".join(segment.keys), order_sql(segment.keys, descending)
+    inner = " WHERE " + " AND ".join(part for part in extra if part) if any(extra) else ""
+    walk = limit * PROBE_WALK_FACTOR
+    sql = (
+        f"SELECT {SUMMARY_COLUMNS}, {keys} FROM (SELECT i.rowid AS walked FROM incidents AS i{inner} "
+        f"ORDER BY {order} LIMIT {walk}) AS w JOIN incidents AS i ON i.rowid = w.walked {JOINS} "
+        "WHERE EXISTS (SELECT 1 FROM incident_search AS s WHERE incident_search MATCH ? AND s.rowid = w.walked) "
+        f"ORDER BY {order} LIMIT ?"
+    )
+    raw = execute(sql, [*params, plan.fts_match, limit])
+    if len(raw) < limit:
+        return None
+    return [_to_row(row, index, segment) for row in raw]
 
 
 def read_page(execute: Execute, plan: Plan, limit: int, after: tuple | None, backward: bool) -> list[QueueRow]:
@@ -168,16 +205,20 @@ def count_matches(execute: Execute, plan: Plan, *, with_total: bool = True, exac
         matches = 0
     elif not plan.where and plan.source == "incidents AS i":
         matches = total if with_total else int(execute("SELECT count(*) FROM incidents", [])[0][0])
-    elif not exact and plan.search_mode == "recent":
+    elif not exact and (plan.search_mode == "recent" or plan.walks_index):
         matches = -1
+    elif plan.fts_match:
+        matches = int(execute(f"SELECT count(*) FROM ({HITS_SQL})", [plan.fts_match])[0][0])
     else:
         source = plan.count_source or plan.source
         matches = int(execute(f"SELECT count(*) FROM {source}{plan.where_sql(for_count=True)}", plan.params)[0][0])
     note = ""
     if plan.search_mode == "ranked":
-        note = "ranked by relevance"
+        note = "ranked by relevance (click a column header to sort by it)"
     elif plan.search_mode == "recent":
-        note = f"too many matches to rank (over {RANK_BOUND:,}): most recent first"
+        note = f"too many matches to rank (over {RANK_BOUND:,}): most recent first (click a column header to sort)"
+    elif plan.search_mode == "sorted":
+        note = "sorted by the column, not ranked"
     elif plan.search_mode == "filtered":
         note = "search with filters: in the column's order, not ranked"
     return QueueCounts(total, matches, plan.search_mode, note)

@@ -52,6 +52,8 @@ class QueueQuery:
     resolved_within_days: int | None = None
     pending_sync: bool = False
     sort: QueueSort = field(default_factory=QueueSort)
+    # A search that is the only condition is ranked by relevance; False follows ``sort`` instead.
+    by_relevance: bool = True
 
     def with_changes(self, **changes: Any) -> QueueQuery:
         return replace(self, **changes)

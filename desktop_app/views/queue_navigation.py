@@ -163,11 +163,13 @@ class QueueNavigator(QObject):
         self.view.show_search_error(None)
         self.highlight_changed.emit(parsed.highlight_words() if parsed else ())
         if text != self.model.query.search:
-            self.model.set_query(self.model.query.with_changes(search=text))
+            # A new search starts ranked by relevance; a refined one keeps the order chosen for it.
+            query = self.model.query
+            fresh = not query.search.strip()
+            self.model.set_query(query.with_changes(search=text, by_relevance=fresh or query.by_relevance))
 
-    def _on_query_changed(self, query: QueueQuery) -> None:
-        # Column sort means nothing to ranked or recency-ordered search results.
-        self.view.table.horizontalHeader().setSortIndicatorShown(not query.search.strip())
+    def _on_query_changed(self, _query: QueueQuery) -> None:
+        self.view.show_sort()  # no arrow while a search is ranked (the counts confirm it)
 
     # --- palette, categories, bulk changes --------------------------------------------------
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QSplitter,
     QTableView,
     QTreeView,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.queue_filter import QueueCounts
+from desktop_app.domain.queue_filter import QueueCounts, QueueSort
 from desktop_app.views.item_models.queue_columns import QUEUE_COLUMNS
 from desktop_app.views.item_models.queue_table_model import INCIDENT_ID_ROLE, QueueTableModel
 from desktop_app.views.queue_filter_bar import QueueFilterBar
@@ -29,6 +30,9 @@ from desktop_app.views.queue_filter_bar import QueueFilterBar
 DEFAULT_WIDTHS = {"Number": 92, "Priority": 66, "Title": 270, "Reporter": 140, "Category": 170, "Status": 90}
 DEFAULT_WIDTHS |= {"Assignee": 120, "Age": 52, "Updated": 128, "SLA": 170}
 COLUMN_WIDTHS = tuple(DEFAULT_WIDTHS.get(column.title, 100) for column in QUEUE_COLUMNS)
+# Search modes whose order is relevance (or recency when too many to rank), not a column.
+RELEVANCE_MODES = ("ranked", "recent")
+RELEVANCE_ITEM = "Sort search results by relevance"
 
 
 class QueueTable(QTableView):
@@ -59,7 +63,17 @@ class QueueTable(QTableView):
         self.scrollTo(index)
 
 
-def count_text(counts: QueueCounts, loading: bool = False) -> str:
+def _first_click_descending(sort_key: str) -> bool:
+    return sort_key in ("created", "updated")  # Age and Updated start newest first
+
+
+def sort_text(sort: QueueSort) -> str:
+    """ "sorted by Priority ↑" for the count line of a column-sorted search."""
+    title = next((c.title for c in QUEUE_COLUMNS if c.sort_key == sort.column), sort.column)
+    return f"sorted by {title} {'↓' if sort.descending else '↑'} (third click on it or right-click: relevance)"
+
+
+def count_text(counts: QueueCounts, loading: bool = False, sort: QueueSort | None = None) -> str:
     """ "1,000,000 incidents, 12,345 match", plus how search results are ordered."""
     if loading and counts.total == 0:
         return "Loading…"
@@ -67,7 +81,9 @@ def count_text(counts: QueueCounts, loading: bool = False) -> str:
     text = f"{counts.total:,} {noun}"
     if counts.matches != counts.total or counts.search_mode:
         text += f", {counts.matches:,} {'match' if counts.matches != 1 else 'matches'}"
-    if counts.note:
+    if counts.search_mode == "sorted" and sort is not None:
+        text += f" · {sort_text(sort)}"
+    elif counts.note:
         text += f" · {counts.note}"
     return text
 
@@ -181,41 +197,64 @@ class QueueView(QWidget):
     # --- counts, sorting, columns --------------------------------------------------------
 
     def _update_count(self, *_args: object) -> None:
-        self.count_label.setText(count_text(self.model.counts, self.model._loading))
+        counts = self.model.counts
+        self.count_label.setText(count_text(counts, self.model._loading, self.model.query.sort))
+        if counts.search_mode:  # the service's word on the order in force
+            self.table.horizontalHeader().setSortIndicatorShown(counts.search_mode not in RELEVANCE_MODES)
+
+    def _ranked(self) -> bool:
+        query = self.model.query
+        return bool(query.search.strip()) and query.by_relevance and self.model.counts.search_mode in RELEVANCE_MODES
 
     def _on_header_clicked(self, column: int) -> None:
         spec = QUEUE_COLUMNS[column]
         if spec.sort_key is None:
             return
-        sort = self.model.query.sort
+        query, sort = self.model.query, self.model.query.sort
         # A second click on the sorted column flips it; a new column starts ascending (Age: newest).
-        same = sort.column == spec.sort_key
-        descending = not sort.descending if same else spec.sort_key in ("created", "updated")
+        # While searching, a third click goes back to relevance; a first click leaves relevance.
+        same = sort.column == spec.sort_key and not self._ranked()
+        first = _first_click_descending(spec.sort_key)
+        if same and query.search.strip() and sort.descending != first and self.model.counts.search_mode == "sorted":
+            self.model.sort_by_relevance()
+            return
+        descending = not sort.descending if same else first
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         self.table.horizontalHeader().setSortIndicator(column, order)
         self.model.sort(column, order)
 
     def show_sort(self) -> None:
-        """Put the header's sort arrow where the query's sort is (after a saved view is chosen)."""
+        """Put the header's sort arrow where the query's sort is (after a saved view is chosen);
+        none while a search is ranked by relevance."""
         sort = self.model.query.sort
         column = next(n for n, c in enumerate(QUEUE_COLUMNS) if c.sort_key == sort.column)
         order = Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder
         header = self.table.horizontalHeader()
         header.blockSignals(True)
         header.setSortIndicator(column, order)
+        header.setSortIndicatorShown(not (self.model.query.search.strip() and self.model.query.by_relevance))
         header.blockSignals(False)
 
     def _on_header_menu(self, point) -> None:
-        from PySide6.QtWidgets import QMenu
+        self.header_menu().exec(self.table.horizontalHeader().mapToGlobal(point))
 
+    def header_menu(self) -> QMenu:
+        """Which columns show, and (while a search is sorted by a column) back to relevance."""
         header = self.table.horizontalHeader()
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for column, spec in enumerate(QUEUE_COLUMNS):
             action = menu.addAction(spec.title)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(column))
             action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
-        menu.exec(header.mapToGlobal(point))
+        menu.addSeparator()
+        relevance = menu.addAction(RELEVANCE_ITEM)
+        relevance.setCheckable(True)
+        relevance.setChecked(self._ranked())
+        relevance.setEnabled(self.model.counts.search_mode == "sorted")
+        relevance.triggered.connect(lambda _checked: self.model.sort_by_relevance())
+        return menu
 
     # --- keeping the place through a reload ----------------------------------------------
 

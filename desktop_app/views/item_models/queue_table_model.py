@@ -195,8 +195,18 @@ class QueueTableModel(QAbstractTableModel):
         if key is None:
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        if self._query.sort != QueueSort(key, descending):
-            self.set_query(self._query.with_changes(sort=QueueSort(key, descending)))
+        # While searching, a column sort takes over from relevance (``sort_by_relevance`` goes back).
+        searching = self._query.by_relevance and bool(self._query.search.strip())
+        if self._query.sort != QueueSort(key, descending) or searching:
+            changes: dict[str, object] = {"sort": QueueSort(key, descending)}
+            if self._query.search.strip():
+                changes["by_relevance"] = False
+            self.set_query(self._query.with_changes(**changes))
+
+    def sort_by_relevance(self) -> None:
+        """Rank the search's matches again (when the search is the only condition)."""
+        if not self._query.by_relevance:
+            self.set_query(self._query.with_changes(by_relevance=True))
 
     # --- the query -----------------------------------------------------------------------
 
