@@ -60,10 +60,13 @@ class SearchQuery:
         """The FTS5 MATCH text: every term must match (implicit AND)."""
         return " AND ".join(term.fts() for term in self.terms)
 
-    def highlight_words(self) -> tuple[tuple[str, bool], ...]:
-        """(word, is_prefix) pairs for highlighting matches in the detail pane."""
+    def highlight_words(self, column: str | None = None) -> tuple[tuple[str, bool], ...]:
+        """(word, is_prefix) pairs for highlighting matches in the detail pane; with ``column``
+        (an FTS5 column: title, description, notes) only the terms that can match there."""
         words: list[tuple[str, bool]] = []
         for term in self.terms:
+            if column is not None and term.column not in (None, column):
+                continue
             for word in re.findall(r"\w+", term.text, re.UNICODE):
                 words.append((word, term.kind == "prefix"))
         return tuple(words)

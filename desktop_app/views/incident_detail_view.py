@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.closure_rules import RESOLUTION_CODES
 from desktop_app.domain.dtos import IncidentDetail
 from desktop_app.domain.enums import IMPACT_LABELS, URGENCY_LABELS, NoteKind, Status
+from desktop_app.domain.search_query import SearchQuery
 from desktop_app.domain.status_machine import is_read_only
 from desktop_app.domain.timeline import timeline_for
 from desktop_app.views.attachments.attachment_strip import AttachmentStrip
 from desktop_app.views.resources import icon
-from desktop_app.views.search_highlight import set_highlighted
+from desktop_app.views.search_highlight import FieldWords, set_highlighted
 from desktop_app.views.sla.sla_panel import SlaPanel
 from desktop_app.views.widgets.error_banner import ErrorBanner
 from desktop_app.views.widgets.priority_badge import PriorityBadge
@@ -60,8 +61,8 @@ class IncidentDetailView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail: IncidentDetail | None = None
-        # The queue's search words, marked in the title and description (views/search_highlight.py).
-        self.highlight_words: tuple[tuple[str, bool], ...] = ()
+        # The queue's search words, marked in the title, description and timeline (views/search_highlight.py).
+        self.highlight = FieldWords()
         self.stack = QStackedWidget()
         self.placeholder = QLabel(
             "Select an incident in the queue, or press Ctrl+N to log a new one.", objectName="detailPlaceholder"
@@ -191,11 +192,16 @@ class IncidentDetailView(QWidget):
 
     # --- showing -------------------------------------------------------------------------
 
-    def set_highlight(self, words: tuple[tuple[str, bool], ...]) -> None:
-        self.highlight_words = tuple(words)
+    def set_highlight(self, search: SearchQuery | tuple[tuple[str, bool], ...]) -> None:
+        """The queue's search (or plain (word, is_prefix) pairs for every field) to mark."""
+        self.highlight = FieldWords.of(search)
         if self.detail is not None:
-            set_highlighted(self.title, self.detail.title, self.highlight_words)
-            set_highlighted(self.description, self.detail.description, self.highlight_words)
+            self._show_highlight(self.detail)
+
+    def _show_highlight(self, detail: IncidentDetail) -> None:
+        in_title = set_highlighted(self.title, detail.title, self.highlight.title)
+        in_description = set_highlighted(self.description, detail.description, self.highlight.description)
+        self.timeline.set_highlight(self.highlight.notes, found_elsewhere=in_title or in_description)
 
     def show_incident(self, detail: IncidentDetail | None) -> None:
         keep_draft = self.detail is not None and detail is not None and self.detail.id == detail.id
@@ -216,7 +222,6 @@ class IncidentDetailView(QWidget):
         self.status.setStyleSheet(
             f"QLabel {{ background: {colours[0]}; color: {colours[1]}; border-radius: 4px; padding: 3px 8px; }}"
         )
-        set_highlighted(self.title, detail.title, self.highlight_words)
         reporter = detail.reporter_name or "–"
         if detail.reporter and detail.reporter.is_vip:
             reporter = "★ VIP · " + reporter
@@ -238,8 +243,8 @@ class IncidentDetailView(QWidget):
         code = RESOLUTION_CODES.get(detail.resolution_code or "", detail.resolution_code)
         resolution = " · ".join(p for p in (code, detail.resolution_steps) if p)
         self._set("resolution", resolution or "–")
-        set_highlighted(self.description, detail.description, self.highlight_words)
         self.timeline.show_entries(timeline_for(detail), detail.id)
+        self._show_highlight(detail)
         read_only = is_read_only(detail.status)
         self.assign_button.setEnabled(not read_only)
         for widget in (self.note_text, self.note_button, self.note_kind):

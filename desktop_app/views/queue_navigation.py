@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from desktop_app.domain.bulk import BulkChange, BulkOutcome
 from desktop_app.domain.queue_filter import QueueQuery
-from desktop_app.domain.search_query import SearchSyntaxError, parse_search
+from desktop_app.domain.search_query import SearchQuery, SearchSyntaxError, parse_search
 from desktop_app.views.bulk_dialog import BulkDialog
 from desktop_app.views.category_admin import install_category_admin
 from desktop_app.views.command_palette import CommandPalette, action_entries
@@ -32,7 +32,7 @@ COUNTS_DELAY_MS = 800
 
 class QueueNavigator(QObject):
     view_changed = Signal(object)  # ViewEntry
-    highlight_changed = Signal(object)  # tuple of (word, is_prefix)
+    highlight_changed = Signal(object)  # the parsed SearchQuery (its words are marked in the detail pane)
 
     def __init__(self, window: MainWindow, context: AppContext) -> None:
         super().__init__(window)
@@ -161,7 +161,7 @@ class QueueNavigator(QObject):
             self.view.show_search_error(str(exc))
             return
         self.view.show_search_error(None)
-        self.highlight_changed.emit(parsed.highlight_words() if parsed else ())
+        self.highlight_changed.emit(parsed or SearchQuery())
         if text != self.model.query.search:
             # A new search starts ranked by relevance; a refined one keeps the order chosen for it.
             query = self.model.query
