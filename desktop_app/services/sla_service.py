@@ -33,8 +33,9 @@ from desktop_app.domain.sla import (
 )
 from desktop_app.domain.sla_config import HolidayConfig, SlaAlertNotice, SlaConfig, format_duration
 from desktop_app.models import Group, Incident, SlaAlert
+from desktop_app.models.sla import SlaDeadlineRow
 from desktop_app.services.escalation_service import EscalationService
-from desktop_app.services.incident_service import OPEN_STATUSES, IncidentService
+from desktop_app.services.incident_service import IncidentService
 from desktop_app.services.sla_config_store import load_config, save_config
 from desktop_app.services.sla_deadlines import (
     STALE_SQL,
@@ -47,7 +48,6 @@ from desktop_app.services.sla_deadlines import (
 from desktop_app.services.transaction import ServiceBase, ServiceEnv
 
 # How many open incidents a background check looks at, newest first (a desk's live work).
-ALERT_SCAN_LIMIT = 2000
 # Stale deadlines recomputed per call: all the open work of a million-incident desk (~14,000) after
 # an upgrade or a configuration change in a few background checks.
 DEADLINE_REFRESH_LIMIT = 5000
@@ -138,10 +138,13 @@ class SlaService(ServiceBase):
     def breaching_soon(self, limit: int = 50) -> list[tuple[uuid.UUID, ClockStatus]]:
         """Open incidents with a clock past the warning share but not yet breached, soonest due first.
 
-        A read only (nothing is recorded); it looks at the same newest open incidents as the alerts.
+        Candidates are every incident whose stored warning moment has passed, however old (the
+        ``sla_deadlines`` index), brought up to date first.
         """
+        self.refresh_deadlines()
+        now = self._env.clock()
         with self._read() as session:
-            candidates = _open_candidates(session)
+            candidates = _warned_candidates(session, now, SlaDeadlineRow.due_at > now)
         warned = [
             (incident_id, clock)
             for incident_id, status in self.status_many(candidates).items()
@@ -166,7 +169,7 @@ class SlaService(ServiceBase):
             finished = select(SlaAlert.incident_id).where(
                 SlaAlert.clock == ClockKind.RESOLUTION.value, SlaAlert.level == "breach"
             )
-            candidates = _open_candidates(session, Incident.id.not_in(finished))
+            candidates = _warned_candidates(session, now, SlaDeadlineRow.incident_id.not_in(finished))
             told = {
                 (row.incident_id, row.clock, row.level)
                 for chunk in chunks(candidates)
@@ -234,14 +237,14 @@ class SlaService(ServiceBase):
         return done
 
 
-def _open_candidates(session: Session, *conditions: Any) -> list[uuid.UUID]:
-    """The newest open incidents (a desk's live work), up to ALERT_SCAN_LIMIT."""
+def _warned_candidates(session: Session, now: datetime, *conditions: Any) -> list[uuid.UUID]:
+    """Open incidents with a running clock past its warning moment, by the stored deadlines: all of
+    them, so an old incident that starts warning is told too (not only the newest open work)."""
     return list(
         session.scalars(
-            select(Incident.id)
-            .where(Incident.status.in_(OPEN_STATUSES), *conditions)
-            .order_by(Incident.reported_at.desc())
-            .limit(ALERT_SCAN_LIMIT)
+            select(SlaDeadlineRow.incident_id).where(
+                SlaDeadlineRow.warn_at <= now, SlaDeadlineRow.paused.is_(False), *conditions
+            )
         )
     )
 

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from desktop_app.context import AppContext
 from desktop_app.domain.dtos import IncidentPatch
@@ -205,3 +205,34 @@ def test_breaching_soon_lists_warnings_soonest_first_and_records_nothing(
     assert [i for i, _ in context.sla.breaching_soon()] == [first.id, second.id]
     assert quiet.id not in {i for i, _ in context.sla.breaching_soon()}
     assert len(context.sla.check_alerts()) == 2  # breaching_soon told nobody
+
+
+def test_an_old_incident_that_starts_warning_is_told_however_much_newer_work_there_is(
+    context: AppContext, clock: FixedClock
+) -> None:
+    """Alerts come from the stored deadlines, not from a window of the newest open incidents."""
+    old = make_incident(context, "Core switch down", impact=1, urgency=1)  # P1: 1 h response, 24×7
+    template = make_incident(context, "New mouse please")  # P5, cloned below as the newer work
+    clock.advance(minutes=50)  # the P1's response clock is past 75 %
+    newer = 2_100
+    with context.incidents._env.sessions() as session:
+        columns = [row[1] for row in session.execute(text("PRAGMA table_info(incidents)"))]
+        replaced = {
+            "id": "lower(hex(randomblob(16)))",
+            "number": "(SELECT max(number) FROM incidents) + n",
+            "reported_at": ":now",
+            "created_at": ":now",
+        }
+        chosen = ", ".join(replaced.get(column, column) for column in columns)
+        session.execute(
+            text(
+                f"WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < :count) "
+                f"INSERT INTO incidents ({', '.join(columns)}) SELECT {chosen} FROM seq, incidents "
+                "WHERE incidents.id = :template"
+            ),
+            {"count": newer, "now": clock().replace(tzinfo=None), "template": template.id.hex},
+        )
+        session.commit()
+    notices = context.sla.check_alerts()
+    assert (old.id, ClockKind.RESPONSE, ClockState.WARNING) in {(n.incident_id, n.clock, n.state) for n in notices}
+    assert [i for i, _ in context.sla.breaching_soon()] == [old.id]

@@ -180,6 +180,18 @@ def test_calendar_arithmetic_adds_up(calendar, a, b, minutes) -> None:
     assert calendar.business_time(earlier, reached) == amount
 
 
+@PROPERTY_SETTINGS
+@given(calendars(), st.lists(st.tuples(st.integers(-800, 800), st.integers(-10, 800)), min_size=1, max_size=6))
+def test_business_time_is_the_sum_of_the_open_stretches_over_any_span_in_any_order(calendar, spans) -> None:
+    """The running sums behind business_time (spans of years, asked for earlier and later days in
+    turn, so they grow both ways) give what walking the open stretches day by day gives."""
+    for start_days, length_days in spans:
+        start = START + timedelta(days=start_days, minutes=start_days * 37 % 1440)
+        end = start + timedelta(days=length_days, minutes=length_days * 53 % 1440)
+        walked = sum((hi - lo for lo, hi in calendar.open_intervals(start, end)), timedelta())
+        assert calendar.business_time(start, end) == walked
+
+
 def _worked(facts: SlaFacts) -> SlaFacts:
     """The same history without holds (each hold and its release dropped)."""
     events = [e for e in facts.events if not (e.field == "status" and Status.ON_HOLD.value in (e.old, e.new))]
