@@ -32,9 +32,11 @@ RANK_BOUND = 1000
 # A column-sorted search reads its hits (rowids) first when there are at most this many; with
 # more it walks the sort column's index and tests each row against the hits (see read_segment).
 SPARSE_BOUND = 1000
-# A walk first probes the full-text index row by row over this many index rows per wanted row:
-# enough for a word in most incidents; for rarer ones the hits are gathered into a set instead.
-PROBE_WALK_FACTOR = 6
+# A walk first reads this many index rows per wanted row and only the hits between their lowest
+# and highest rowid: enough for a word in an eighth of the incidents or more; otherwise (or when
+# the window holds too few hits) every hit is gathered into a set instead. (A second, wider window
+# for segments with few hits cost more than it saved: 145 -> 190 ms for a category sort at 1M.)
+WALK_WINDOW_FACTOR = 8
 HITS_SQL = "SELECT rowid FROM incident_search WHERE incident_search MATCH ?"
 # Put before a filtered column; becomes "+" (no index) when the plan is dense.
 FILTER_MARK = "{+}"
@@ -101,7 +103,7 @@ def read_segment(
         extra.append(f"({', '.join(segment.keys)}) {'<' if descending else '>'} ({marks})")
         params.extend(after)
     if plan.walks_index:
-        rows = _probe_walk(execute, plan, index, extra, [*segment.params, *(after or ())], descending, limit)
+        rows = _window_walk(execute, plan, index, extra, [*segment.params, *(after or ())], descending, limit)
         if rows is not None:
             return rows
     sql = (
@@ -111,24 +113,30 @@ def read_segment(
     return [_to_row(raw, index, segment) for raw in execute(sql, [*params, limit])]
 
 
-def _probe_walk(
+def _window_walk(
     execute: Execute, plan: Plan, index: int, extra: list[str], params: list[Any], descending: bool, limit: int
 ) -> list[QueueRow] | None:
-    """A common word's page: the next index rows of the segment (a bounded walk), each probed in
-    the full-text index (a few µs a row). None when too few of them match: then the caller reads
-    with the hits gathered into a set first (~0.1 µs a hit, but every hit, for each statement)."""
+    """A common word's page from a window of the segment's next index rows, tested against only
+    the hits whose rowid lies within the window's span. New incidents get higher rowids, so for
+    the newest-first orders (every segment of priority, status, category, assignee; Age, Updated,
+    Number) the span is narrow and so is that read: 1.6 ms where gathering all 250,000 hits of a
+    word took 23 ms here, and an FTS5 probe per row 20 µs to 80 µs. None when the window holds
+    fewer matches than asked for and more of the segment follows (the caller gathers every hit)."""
     segment = plan.segments[index]
-    keys, order = ", ".join(segment.keys), order_sql(segment.keys, descending)
+    order = order_sql(segment.keys, descending)
     inner = " WHERE " + " AND ".join(part for part in extra if part) if any(extra) else ""
-    walk = limit * PROBE_WALK_FACTOR
+    window = limit * WALK_WINDOW_FACTOR
+    walk = f"SELECT i.rowid AS walked FROM incidents AS i{inner} ORDER BY {order} LIMIT {window}"
+    walked, low, high = execute(f"SELECT count(*), min(walked), max(walked) FROM ({walk})", params)[0]
+    if not walked:
+        return []
     sql = (
-        f"SELECT {SUMMARY_COLUMNS}, {keys} FROM (SELECT i.rowid AS walked FROM incidents AS i{inner} "
-        f"ORDER BY {order} LIMIT {walk}) AS w JOIN incidents AS i ON i.rowid = w.walked {JOINS} "
-        "WHERE EXISTS (SELECT 1 FROM incident_search AS s WHERE incident_search MATCH ? AND s.rowid = w.walked) "
-        f"ORDER BY {order} LIMIT ?"
+        f"SELECT {SUMMARY_COLUMNS}, {', '.join(segment.keys)} FROM ({walk}) AS w "
+        f"CROSS JOIN incidents AS i ON i.rowid = w.walked {JOINS} "
+        f"WHERE w.walked IN ({HITS_SQL} AND rowid BETWEEN ? AND ?) ORDER BY {order} LIMIT ?"
     )
-    raw = execute(sql, [*params, plan.fts_match, limit])
-    if len(raw) < limit:
+    raw = execute(sql, [*params, plan.fts_match, low, high, limit])
+    if len(raw) < limit and walked == window:
         return None
     return [_to_row(row, index, segment) for row in raw]
 

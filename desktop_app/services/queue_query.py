@@ -174,7 +174,8 @@ def _hits_up_to(session: Session, match: str, bound: int) -> int:
 def _sort_search(session: Session, plan: Plan, query: QueueQuery, match: str) -> None:
     """A search that is the only condition, in the column's order (the same segments as without
     it). Few hits: SQLite reads them first, then each row by rowid, and sorts them, ~1 µs a hit. Many:
-    each segment's index leads ("+": never the hits) and rows are tested against the hits."""
+    each segment's index leads ("+": never the hits), a window of it at a time tested against the
+    hits in the window's rowid span (``queue_sql._window_walk``), against every hit when too few."""
     plan.search_mode, plan.fts_match = "sorted", match
     plan.segments = _segments(session, query)
     plan.walks_index = _hits_up_to(session, match, queue_sql.SPARSE_BOUND + 1) > queue_sql.SPARSE_BOUND

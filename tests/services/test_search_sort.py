@@ -65,12 +65,13 @@ def _paged(context: AppContext, query: QueueQuery, size: int, backward: bool = F
     return rows
 
 
-@pytest.mark.parametrize("walks", [False, True], ids=["few-hits", "many-hits"])
+@pytest.mark.parametrize("window", [0, 8, 1], ids=["few-hits", "many-hits-window", "many-hits-gathered"])
 def test_a_sorted_search_is_the_column_order_of_its_hits_on_every_page(
-    searchable: AppContext, monkeypatch: pytest.MonkeyPatch, walks: bool
+    searchable: AppContext, monkeypatch: pytest.MonkeyPatch, window: int
 ) -> None:
-    if walks:
+    if window:  # many hits: the index is walked, in windows (8) or with every hit gathered (1)
         monkeypatch.setattr(queue_sql, "SPARSE_BOUND", 2)
+        monkeypatch.setattr(queue_sql, "WALK_WINDOW_FACTOR", window)
     for column in SORT_COLUMNS:
         for descending in (False, True):
             sort = QueueSort(column, descending)
@@ -102,25 +103,25 @@ def test_a_rare_word_sorted_by_title_breaks_ties_by_id(searchable: AppContext, d
     assert _ids(one_by_one) == _ids(rows)
 
 
-def test_many_hits_probe_the_walked_rows_or_gather_the_hits_with_the_same_result(
+def test_many_hits_read_a_window_of_the_index_or_gather_the_hits_with_the_same_result(
     searchable: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(queue_sql, "SPARSE_BOUND", 2)
     query = QueueQuery(search="printer", sort=QueueSort("priority", False), by_relevance=False)
     probed_statements: list[str] = []
-    real = queue_sql._probe_walk
+    real = queue_sql._window_walk
 
     def counting(*args: Any) -> Any:
         rows = real(*args)
         probed_statements.append("full" if rows is not None else "fell back")
         return rows
 
-    monkeypatch.setattr(queue_sql, "_probe_walk", counting)
-    monkeypatch.setattr(queue_sql, "PROBE_WALK_FACTOR", 50)  # the walk always finds a full page
+    monkeypatch.setattr(queue_sql, "_window_walk", counting)
+    monkeypatch.setattr(queue_sql, "WALK_WINDOW_FACTOR", 50)  # the window always holds a full page
     probed = _ids(_paged(searchable, query, 3))
     assert "full" in probed_statements
     probed_statements.clear()
-    monkeypatch.setattr(queue_sql, "PROBE_WALK_FACTOR", 1)  # too short a walk: the hits are gathered
+    monkeypatch.setattr(queue_sql, "WALK_WINDOW_FACTOR", 1)  # too short a window: the hits are gathered
     gathered = _ids(_paged(searchable, query, 3))
     assert "fell back" in probed_statements
     assert probed == gathered == _expected(searchable, "printer", QueueSort("priority", False))
