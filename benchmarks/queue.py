@@ -56,6 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--word", default="printer", help="a word that matches many incidents")
     parser.add_argument("--phrase", default='"paper jam"')
+    parser.add_argument("--common-word", default="user", help="in a quarter of the seeded incidents")
+    parser.add_argument("--rare-word", default="adams1032", help="in a few dozen at 1M (a reporter address word)")
     parser.add_argument("--rss-probe", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -187,6 +189,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     from desktop_app.domain.enums import Priority
     from desktop_app.domain.queue_filter import QueueQuery, QueueSort
     from desktop_app.views.change_bus import ChangeBus
+    from desktop_app.views.item_models.queue_columns import QUEUE_COLUMNS
     from desktop_app.views.main_window import MainWindow, QuickStart
     from desktop_app.views.tasks import ThreadedTaskRunner
 
@@ -262,6 +265,22 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
             _reset(window, bench)
             app_runs.append(bench.timed(window, action))
             floor_runs.append(bench.floor(context, query, last_page))
+        record(name, app_runs, floor_runs)
+    # A click on a column header while a search is shown: its matches in that column's order.
+    for name, word, sort_key in (
+        ("search_common_word_by_priority", args.common_word, "priority"),
+        ("search_rare_word_by_title", args.rare_word, "title"),
+    ):
+        column = next(n for n, c in enumerate(QUEUE_COLUMNS) if c.sort_key == sort_key)
+        query = base.with_changes(search=word, sort=QueueSort(sort_key, False), by_relevance=False)
+        app_runs, floor_runs = [], []
+        for _ in range(args.runs):
+            _reset(window, bench)
+            _search(window, word)  # ranked (or most recent first) until the click
+            bench.painted(window)
+            click = window.queue.table.horizontalHeader().sectionClicked.emit
+            app_runs.append(bench.timed(window, lambda c=column, click=click: click(c)))
+            floor_runs.append(bench.floor(context, query))
         record(name, app_runs, floor_runs)
     # What a repaint of the visible rows alone costs (no SQL): the part of each figure the floor lacks.
     paints = []
