@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,7 +32,7 @@ from desktop_app.views.search_highlight import FieldWords, set_highlighted
 from desktop_app.views.sla.sla_panel import SlaPanel
 from desktop_app.views.widgets.error_banner import ErrorBanner
 from desktop_app.views.widgets.priority_badge import PriorityBadge
-from desktop_app.views.work.timeline_view import TimelineView
+from desktop_app.views.work.timeline_view import FIRST_MATCH_ANCHOR, TimelineView
 from desktop_app.views.work.work_bar import WorkBar, WorklogOptions
 
 # Status chips: light backgrounds with dark text, readable at a glance.
@@ -169,7 +169,7 @@ class IncidentDetailView(QWidget):
         layout.addLayout(composer)
         layout.addWidget(self.worklog_options)
         layout.addWidget(self.note_error)
-        scroll = QScrollArea()
+        scroll = self._scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
@@ -202,6 +202,15 @@ class IncidentDetailView(QWidget):
         in_title = set_highlighted(self.title, detail.title, self.highlight.title)
         in_description = set_highlighted(self.description, detail.description, self.highlight.description)
         self.timeline.set_highlight(self.highlight.notes, found_elsewhere=in_title or in_description)
+        if self.timeline.matched_keys and not (in_title or in_description):
+            # The match is only in the activity: bring it into view once the layout has settled.
+            QTimer.singleShot(0, self._show_timeline_whole)
+
+    def _show_timeline_whole(self) -> None:
+        browser = self.timeline.browser
+        bottom = browser.mapTo(self._scroll.widget(), QPoint(0, browser.height()))
+        self._scroll.ensureVisible(0, bottom.y(), 0, 0)
+        self.timeline.browser.scrollToAnchor(FIRST_MATCH_ANCHOR)
 
     def show_incident(self, detail: IncidentDetail | None) -> None:
         keep_draft = self.detail is not None and detail is not None and self.detail.id == detail.id

@@ -73,6 +73,7 @@ def test_a_search_that_matches_only_a_note_marks_it_in_the_detail_pane(
     make_incident("Toner smeared on every page", title="Printer toner")
     window = MainWindow(context, runner, bus)
     qtbot.addWidget(window)
+    window.resize(1200, 600)
     window.show()
     window.queue.search.setText("toner")
     window.queue_navigator._apply_search()
@@ -84,6 +85,9 @@ def test_a_search_that_matches_only_a_note_marks_it_in_the_detail_pane(
     assert detail.timeline.matched_keys
     assert detail.timeline.match_label.isVisibleTo(window)
     assert detail.timeline.match_label.text().startswith("Only in the activity")
+    scrolled = detail._scroll.verticalScrollBar()
+    assert scrolled.maximum() > 0, "a short window: the activity is below the fold"
+    qtbot.waitUntil(lambda: scrolled.value() > 0, timeout=2000)  # brought into view
     assert '<span style=" background-color:#fff176;">toner</span>' in detail.timeline.browser.toHtml()
     assert "<script>alert(1)</script>" in detail.timeline.toPlainText()
     # A notes: term marks the note, not the title; a title: term marks nothing in the notes.
