@@ -49,12 +49,12 @@ def add_search_parser(commands: argparse._SubParsersAction, json_flag) -> None:
         help="full-text search with the queue's syntax",
         description='Words, "a phrase", prefix*, and field:value terms (status:open priority:P1 reporter:smith '
         "title: description: notes: assignee: group: category: channel: number: drill:). Results are ranked by "
-        "relevance when there are at most 1,000 hits, otherwise most recent first; with field filters they "
-        "follow --sort.",
+        "relevance when there are at most 1,000 hits, otherwise most recent first; with --sort (or with field "
+        "filters) they follow the column.",
     )
     search.add_argument("query", nargs="+", help="what to look for (quote it for the shell)")
     search.add_argument("--limit", type=int, default=50, metavar="N", help="at most N rows (default 50)")
-    search.add_argument("--sort", metavar="COLUMN[:asc|desc]", help="for searches with field filters")
+    search.add_argument("--sort", metavar="COLUMN[:asc|desc]", help="the matches in a column's order, not ranked")
     json_flag(search)
     search.set_defaults(handler=cmd_search)
 
@@ -76,7 +76,7 @@ def cmd_list(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_search(context: AppContext, args: argparse.Namespace) -> int:
-    query = QueueQuery(search=" ".join(args.query), sort=_sort(args.sort))
+    query = QueueQuery(search=" ".join(args.query), sort=_sort(args.sort), by_relevance=not args.sort)
     counts, rows = context.queue.first_page(query, args.limit)
     summaries = [row.summary for row in rows]
     if args.json:

@@ -61,6 +61,11 @@ def test_search_ranks_phrases_prefixes_and_fields(cli, queue: list[str]) -> None
     text = cli("search", "vpn")
     assert "VPN drops every hour" in text.out
     assert "1 match" in text.out
+    by_title = cli("search", "print*", "--sort", "title:desc", "--json").json()
+    assert by_title["order"] == "sorted"
+    titles = [row["title"] for row in by_title["incidents"]]
+    assert titles == sorted(titles, reverse=True)
+    assert len(titles) == 2
 
 
 @pytest.mark.parametrize(
