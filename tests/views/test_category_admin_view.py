@@ -126,3 +126,18 @@ def test_a_non_admin_sees_the_edits_disabled_with_the_reason(main_window: MainWi
         assert not actions[name].isEnabled()
         assert "Only an admin" in actions[name].toolTip()
         assert "agent role" in actions[name].toolTip()
+
+
+def test_the_new_incident_form_does_not_offer_a_deactivated_category(main_window: MainWindow) -> None:
+    context = main_window.context
+    context.categories.set_active(context.categories.resolve_path("Network > VPN").id, False)
+
+    dialog = main_window.open_new_incident()
+    dialog.category.setText("network")
+    dialog.category.query_changed.emit("network")  # what typing does once the type-ahead's delay passes
+    offered = [s.text for s in dialog.category.current_suggestions()]
+
+    assert "Network > DNS" in offered
+    assert "Network > VPN" not in offered
+    dialog.category.clear()  # an untouched form closes without asking
+    dialog.reject()
