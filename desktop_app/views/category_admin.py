@@ -33,6 +33,7 @@ from desktop_app.domain.dtos import CategoryNode
 from desktop_app.views.item_models.category_tree_model import CATEGORY_NODE_ROLE
 
 if TYPE_CHECKING:
+    from desktop_app.sync.dtos import SyncReport
     from desktop_app.views.queue_navigation import QueueNavigator
 
 TOP_LEVEL = "(Top level)"
@@ -126,7 +127,12 @@ class CategoryAdmin(QObject):
         self.window.bus.directory_changed.connect(self.reload_tree)
         sync = getattr(self.window, "sync_controller", None)
         if sync is not None:
-            sync.sync_finished.connect(lambda _report: self.reload_tree())
+            sync.sync_finished.connect(self._on_sync_finished)
+
+    def _on_sync_finished(self, report: SyncReport) -> None:
+        # Pulled changes may rename, move or retire categories; a refused edit was put back.
+        if report.pulled or report.bootstrapped or report.rejected:
+            self.reload_tree()
 
     # --- the menu --------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.context import AppContext
 from desktop_app.models import SyncState
+from desktop_app.sync.dtos import SyncReport
 from desktop_app.views.category_admin import TOP_LEVEL, CategoryAdmin, MoveCategoryDialog
 from desktop_app.views.item_models.category_tree_model import INACTIVE_COLOUR, CategoryTreeModel
 from desktop_app.views.main_window import MainWindow
@@ -141,3 +142,15 @@ def test_the_new_incident_form_does_not_offer_a_deactivated_category(main_window
     assert "Network > VPN" not in offered
     dialog.category.clear()  # an untouched form closes without asking
     dialog.reject()
+
+
+def test_a_sync_that_pulled_changes_reloads_the_tree(main_window: MainWindow) -> None:
+    context = main_window.context
+    vpn = context.categories.resolve_path("Network > VPN")
+    context.categories.rename(vpn.id, "Remote access")  # as a pull would have changed it
+    model = main_window.queue_navigator.categories
+
+    main_window.sync_controller.sync_finished.emit(SyncReport())  # a quiet round: nothing to reload
+    assert model.index_of(vpn.id).data() == "VPN"
+    main_window.sync_controller.sync_finished.emit(SyncReport(pulled=3))
+    assert model.index_of(vpn.id).data() == "Remote access"
