@@ -14,6 +14,7 @@ from desktop_app.domain.limits import SHORT_TEXT_MAX, clean_text
 from desktop_app.models import Category
 from desktop_app.services.category_admin import admin_refusal, update_category
 from desktop_app.services.transaction import ServiceBase, WriteScope
+from sync_protocol.category_rules import CategoryRuleError, clean_name, joined
 
 SEPARATOR = " > "
 
@@ -84,6 +85,22 @@ class CategoryService(ServiceBase):
     def create(self, path: str) -> Result[CategoryNode]:
         """Create a category and any missing parents."""
         with self._write() as scope:
+            node = ensure_path(scope, path)
+            return Result(to_node(node), scope.change_set())
+
+    def create_child(self, parent_id: uuid.UUID | None, name: str) -> Result[CategoryNode]:
+        """A new category under ``parent_id`` (None: the top level); its name must be new there."""
+        with self._write() as scope:
+            parent = scope.session.get(Category, parent_id) if parent_id is not None else None
+            if parent_id is not None and parent is None:
+                raise UnknownCategoryError("That category no longer exists.", field="category")
+            try:
+                path = joined(parent, clean_name(name))
+            except CategoryRuleError as exc:
+                raise ValidationError(exc.message, field=exc.field) from exc
+            existing = _by_path(scope.session, path)
+            if existing is not None:
+                raise ValidationError(f"There is already a category “{existing.path}”.", field="name")
             node = ensure_path(scope, path)
             return Result(to_node(node), scope.change_set())
 

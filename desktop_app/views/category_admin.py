@@ -173,9 +173,8 @@ class CategoryAdmin(QObject):
     def new_category(self, parent: CategoryNode | None) -> None:
         where = f"under “{parent.path}”" if parent is not None else "at the top level"
         dialog = _text_dialog(self.window, "New category", f"Name of the new category {where}:", "")
-        dialog.textValueSelected.connect(
-            lambda name: name.strip() and self._run(self.context.categories.create, _joined(parent, name))
-        )
+        parent_id = parent.id if parent is not None else None
+        dialog.textValueSelected.connect(lambda name: self._run(self.context.categories.create_child, parent_id, name))
         self._open(dialog)
 
     def rename(self, node: CategoryNode) -> None:
@@ -251,10 +250,6 @@ def _disable(action: QAction, reason: str) -> None:
     action.setEnabled(False)
     action.setToolTip(reason)
     action.setStatusTip(reason)
-
-
-def _joined(parent: CategoryNode | None, name: str) -> str:
-    return f"{parent.path} > {name.strip()}" if parent is not None else name.strip()
 
 
 def _text_dialog(parent: QWidget, title: str, label: str, text: str) -> QInputDialog:

@@ -143,3 +143,22 @@ def test_a_refused_update_is_put_back_from_its_base(context: AppContext) -> None
             restore_refused_update(session, entry.entity_id, entry.base)
 
     assert context.categories.get(vpn.id).path == "Network > VPN"
+
+
+def test_a_new_subcategory_goes_under_its_parent_by_id_with_a_clean_new_name(context: AppContext) -> None:
+    network = context.categories.resolve_path("Network")
+    seq = max_seq(context)
+
+    created = context.categories.create_child(network.id, "  Proxy   servers ").value
+    top = context.categories.create_child(None, "Telephony").value
+
+    assert (created.path, created.parent_id, created.depth) == ("Network > Proxy servers", network.id, 1)
+    assert top.path == "Telephony"
+    assert [e.name for e in outbox_after(context, seq)] == ["create_category", "create_category"]
+    with pytest.raises(ValidationError, match="already a category “Network > VPN”"):
+        context.categories.create_child(network.id, "vpn")
+    with pytest.raises(ValidationError, match="cannot contain"):
+        context.categories.create_child(network.id, "Proxy/EU")
+    context.categories.set_active(network.id, False)
+    with pytest.raises(ValidationError, match="deactivated"):
+        context.categories.create_child(network.id, "Firewall")

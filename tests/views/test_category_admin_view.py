@@ -67,6 +67,10 @@ def test_rename_and_move_from_the_menu_rewrite_the_tree_rows_and_counts(
 
     actions = _open_menu(main_window, "Network > VPN")
     assert all(actions[name].isEnabled() for name in ("New subcategory…", "Rename…", "Move to…", "Deactivate"))
+    actions["New subcategory…"].trigger()
+    _admin(main_window).dialog.setTextValue("Tokens")
+    _admin(main_window).dialog.accept()
+    assert _count(main_window, "Network > VPN > Tokens") == "0"
     actions["Rename…"].trigger()
     dialog = _admin(main_window).dialog
     dialog.setTextValue("Remote access")
