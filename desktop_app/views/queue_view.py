@@ -102,6 +102,7 @@ class QueueView(QWidget):
         self.category_tree = QTreeView(objectName="categoryTree")
         self.category_tree.setHeaderHidden(False)
         self.category_tree.setUniformRowHeights(True)
+        self.category_tree.setIndentation(14)  # the default 20 px a level cut leaf names short
         self.category_tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.heading = QLabel("All incidents", objectName="queueHeading")
         self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
@@ -132,7 +133,7 @@ class QueueView(QWidget):
             box_layout.addWidget(widget)
             self.sidebar.addWidget(box)
         self.sidebar.setStretchFactor(1, 2)
-        self.sidebar.setMinimumWidth(200)
+        self.sidebar.setMinimumWidth(220)
         main = QWidget()
         layout = QVBoxLayout(main)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -150,7 +151,7 @@ class QueueView(QWidget):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(main)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 900])
+        self.splitter.setSizes([260, 900])  # room for "Spam and phishing" two levels down
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
