@@ -9,6 +9,7 @@ role is read when the menu opens (it changes with sign-in), on the DB worker lik
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, Qt
@@ -167,6 +168,34 @@ class CategoryAdmin(QObject):
                     _disable(action, refusal)
         self.menu = menu
         return menu
+
+    def palette_entries(self) -> list[tuple[str, str, Callable[[], None]]]:
+        """Ctrl+K entries for the category chosen in the tree (the menu's edits, from the keyboard)."""
+        node = self.tree.currentIndex().siblingAtColumn(0).data(CATEGORY_NODE_ROLE)
+        if node is None:
+            return [("Category: New top-level category…", "", lambda: self.new_category(None))]
+        entries: list[tuple[str, str, Callable[[], None]]] = []
+        if node.is_active:
+            entries.append((f"Category: New subcategory under {node.path}…", "", lambda: self.new_category(node)))
+        edits: list[tuple[str, Callable[[], None]]] = [
+            (f"Category: Rename {node.path}…", lambda: self.rename(node)),
+            (f"Category: Move {node.path} to…", lambda: self.move(node)),
+            (f"Category: Deactivate {node.path}", lambda: self.confirm_active(node, False))
+            if node.is_active
+            else (f"Category: Reactivate {node.path}", lambda: self.set_active(node, True)),
+        ]
+        # Admins only, as in the menu: the refusal is looked up when the entry is chosen.
+        entries += [(label, "admin", lambda edit=edit: self._if_allowed(edit)) for label, edit in edits]
+        return entries
+
+    def _if_allowed(self, edit: Callable[[], None]) -> None:
+        def decided(refusal: str | None) -> None:
+            if refusal:
+                self.window.statusBar().showMessage(refusal, 8000)
+            else:
+                edit()
+
+        self.runner.run_db(self.context.categories.admin_refusal, on_done=decided, on_error=self.window._show_error)
 
     # --- the actions -----------------------------------------------------------------------
 

@@ -177,6 +177,7 @@ class QueueNavigator(QObject):
         entries = action_entries(self.window.actions_by_id)
         for entry in self.views.entries():
             entries.append((f"View: {entry.name}", "", lambda e=entry: self.open_view(e)))
+        entries += self.category_admin.palette_entries()  # type: ignore[attr-defined]
         palette = CommandPalette(entries, self.window)
         palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         palette.open()

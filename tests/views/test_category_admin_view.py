@@ -158,3 +158,25 @@ def test_a_sync_that_pulled_changes_reloads_the_tree(main_window: MainWindow) ->
     assert model.index_of(vpn.id).data() == "VPN"
     main_window.sync_controller.sync_finished.emit(SyncReport(pulled=3))
     assert model.index_of(vpn.id).data() == "Remote access"
+
+
+def test_the_command_palette_offers_the_chosen_categorys_edits_to_admins_only(main_window: MainWindow) -> None:
+    tree = main_window.queue.category_tree
+    tree.setCurrentIndex(tree.model().index_of(_id(main_window, "Network > VPN")))
+    palette = main_window.queue_navigator.open_palette()
+    palette.input.setText("rename network > vpn")
+    palette.run_current()
+    dialog = _admin(main_window).dialog
+    dialog.setTextValue("Remote access")
+    dialog.accept()
+    assert "Network > Remote access" in {n.path for n in main_window.queue_navigator.categories.nodes()}
+
+    with Session(main_window.context.engine) as session, session.begin():
+        session.merge(SyncState(id=1, server_url="https://hd.example", role="agent"))
+    tree.setCurrentIndex(tree.model().index_of(_id(main_window, "Network > Remote access")))
+    _admin(main_window).dialog = None
+    palette = main_window.queue_navigator.open_palette()
+    palette.input.setText("deactivate network > remote")
+    palette.run_current()
+    assert _admin(main_window).dialog is None  # refused: nothing opened
+    assert "Only an admin" in main_window.statusBar().currentMessage()
