@@ -105,7 +105,7 @@ class IncidentService(ServiceBase):
         occurred_at = _check_occurred(draft.occurred_at, scope.now)
         session = scope.session
         reporter = _reporter(scope, draft)
-        category_id = _category_id(session, draft.category_id, draft.category_path)
+        category_id = _category_id(session, draft.category_id, draft.category_path, keeping=None)
         _check_assignment(session, draft.group_id, draft.assignee_id)
         incident = Incident(
             id=scope.env.ids(),
@@ -307,7 +307,9 @@ class IncidentService(ServiceBase):
         if patch.occurred_at is not None:
             values["occurred_at"] = _check_occurred(patch.occurred_at, scope.now)
         if patch.category_id is not None or patch.category_path is not None:
-            values["category_id"] = _category_id(scope.session, patch.category_id, patch.category_path)
+            values["category_id"] = _category_id(
+                scope.session, patch.category_id, patch.category_path, keeping=incident.category_id
+            )
         if patch.reporter_id is not None:
             reporter = scope.session.get(Reporter, patch.reporter_id)
             if reporter is None:
@@ -420,10 +422,18 @@ def _reporter(scope: WriteScope, draft: IncidentDraft) -> Reporter | None:
     return None
 
 
-def _category_id(session: Session, category_id: uuid.UUID | None, path: str | None) -> uuid.UUID | None:
+def _category_id(
+    session: Session, category_id: uuid.UUID | None, path: str | None, *, keeping: uuid.UUID | None
+) -> uuid.UUID | None:
+    """The category to set; a deactivated one only where the incident already has it (``keeping``)."""
     if category_id is not None:
-        if session.get(Category, category_id) is None:
+        category = session.get(Category, category_id)
+        if category is None:
             raise NotFoundError("That category no longer exists.", field="category")
+        if not category.is_active and category_id != keeping:
+            raise ValidationError(
+                f"The category {category.path!r} has been deactivated; pick another one.", field="category"
+            )
         return category_id
     if path is not None and path.strip():
         return find_category(session, path).id

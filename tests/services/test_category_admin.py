@@ -6,10 +6,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from desktop_app.context import AppContext
+from desktop_app.domain.dtos import IncidentPatch
 from desktop_app.domain.errors import PermissionDeniedError, ValidationError
 from desktop_app.domain.queue_filter import QueueQuery
 from desktop_app.models import SyncState
 from desktop_app.services.category_admin import restore_refused_update
+from tests.support.builders import incident_draft
 from tests.support.database import max_seq, outbox_after
 
 
@@ -162,3 +164,25 @@ def test_a_new_subcategory_goes_under_its_parent_by_id_with_a_clean_new_name(con
     context.categories.set_active(network.id, False)
     with pytest.raises(ValidationError, match="deactivated"):
         context.categories.create_child(network.id, "Firewall")
+
+
+def test_a_deactivated_category_given_by_id_is_refused_for_new_work_but_kept_where_it_is(
+    context: AppContext, make_incident
+) -> None:
+    """A form opened before the deactivation still holds the id: creating or moving work into it is
+    refused; an incident already in it keeps it through other edits."""
+    vpn = context.categories.resolve_path("Network > VPN")
+    dns = context.categories.resolve_path("Network > DNS")
+    kept = make_incident(category_path="Network > VPN")
+    other = make_incident(category_path="Network > DNS")
+    context.categories.set_active(vpn.id, False)
+
+    draft = incident_draft(category_id=vpn.id)
+    with pytest.raises(ValidationError, match="deactivated"):
+        context.incidents.create(draft)
+    with pytest.raises(ValidationError, match="deactivated"):
+        context.incidents.update(other.id, IncidentPatch(category_id=vpn.id))
+    assert context.incidents.get(other.id).category_id == dns.id
+
+    edited = context.incidents.update(kept.id, IncidentPatch(category_id=vpn.id, title="VPN drops at 9")).value
+    assert (edited.category_id, edited.title) == (vpn.id, "VPN drops at 9")
