@@ -182,8 +182,7 @@ def _sort_search(session: Session, plan: Plan, query: QueueQuery, match: str) ->
     if plan.walks_index:
         plan.where.append(f"+i.rowid IN ({queue_sql.HITS_SQL})")
     else:
-        # CROSS JOIN keeps the hits first whatever the statistics say about a column's index.
-        plan.source = "incident_search AS s CROSS JOIN incidents AS i ON i.rowid = s.rowid"
+        plan.source = queue_sql.FROM_HITS
         plan.where.append("incident_search MATCH ?")
     plan.params.append(match)
 

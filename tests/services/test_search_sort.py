@@ -65,13 +65,18 @@ def _paged(context: AppContext, query: QueueQuery, size: int, backward: bool = F
     return rows
 
 
-@pytest.mark.parametrize("window", [0, 8, 1], ids=["few-hits", "many-hits-window", "many-hits-gathered"])
+@pytest.mark.parametrize(
+    ("window", "drive_bound"),
+    [(0, 0), (8, 0), (1, 100), (1, 0)],
+    ids=["few-hits", "many-hits-window", "many-hits-read-first", "many-hits-gathered"],
+)
 def test_a_sorted_search_is_the_column_order_of_its_hits_on_every_page(
-    searchable: AppContext, monkeypatch: pytest.MonkeyPatch, window: int
+    searchable: AppContext, monkeypatch: pytest.MonkeyPatch, window: int, drive_bound: int
 ) -> None:
-    if window:  # many hits: the index is walked, in windows (8) or with every hit gathered (1)
+    if window:  # many hits: the index is walked in windows (8), else (1) read from the hits or gathered
         monkeypatch.setattr(queue_sql, "SPARSE_BOUND", 2)
         monkeypatch.setattr(queue_sql, "WALK_WINDOW_FACTOR", window)
+        monkeypatch.setattr(queue_sql, "DRIVE_BOUND", drive_bound)
     for column in SORT_COLUMNS:
         for descending in (False, True):
             sort = QueueSort(column, descending)
