@@ -110,3 +110,17 @@ def test_model_contract_with_a_sorted_search(
     qtmodeltester.check(model, force_py=True)
     assert _titles(model) == sorted((t for t in TITLES if "printer" in t.lower()), reverse=True)
     qtmodeltester.check(model, force_py=True)
+
+
+def test_the_count_line_keeps_its_size_whatever_it_says(qtbot: QtBot) -> None:
+    from desktop_app.views.widgets.status_text import StatusText
+
+    line = StatusText("4 incidents", object_name="queueCount")
+    qtbot.addWidget(line)
+    line.resize(120, 20)
+    line.show()
+    before = line.sizeHint()
+    line.setText("1,000,000 incidents, 254,138 matches · sorted by Priority ↑ (third click on it or right-click)")
+    assert line.sizeHint() == before, "a new text never asks the window to lay out again"
+    assert line.toolTip() == line.text()
+    assert line.grab().width() == 120
