@@ -172,3 +172,24 @@ def test_sorted_search_plans_read_the_hits_or_an_index_never_the_whole_table(
         assert not scans, (column, lines)
         if not walks:  # a few hits: looked up by rowid, then sorted
             assert any("rowid=?" in line for line in lines), (column, lines)
+
+
+@pytest.mark.parametrize("walks", [False, True], ids=["few-hits", "many-hits"])
+def test_rows_for_tells_which_incidents_left_a_sorted_search(
+    searchable: AppContext, monkeypatch: pytest.MonkeyPatch, make_incident: Callable[..., Any], walks: bool
+) -> None:
+    from desktop_app.domain.dtos import IncidentPatch
+
+    if walks:
+        monkeypatch.setattr(queue_sql, "SPARSE_BOUND", 2)
+    query = QueueQuery(search="printer", sort=QueueSort("priority"), by_relevance=False)
+    newcomer = make_incident("The printer on floor 9 smokes", title="Smoke")
+    shown = searchable.queue.page(query, 3)
+    wanted = [newcomer.id, shown[1].summary.id]
+    found, gone = searchable.queue.rows_for(query, wanted)
+    assert ({row.summary.id for row in found}, gone) == (set(wanted), frozenset())
+    assert next(row for row in found if row.summary.id == shown[1].summary.id).key == shown[1].key
+    searchable.incidents.update(newcomer.id, IncidentPatch(description="It was the toaster"))
+    found, gone = searchable.queue.rows_for(query, wanted)
+    assert [row.summary.id for row in found] == [shown[1].summary.id]
+    assert gone == frozenset({newcomer.id})
