@@ -34,6 +34,14 @@ QUEUE_INDEXES = (
     _open("ix_incidents_open_created", "created_at", "id"),
     _open("ix_incidents_open_category", "category_id", "created_at", "id"),
     _open("ix_incidents_open_priority", "priority", "created_at", "id"),
+    # The no-reporter segment of the reporter sort, newest first (migration 0008).
+    Index(
+        "ix_incidents_no_reporter_created",
+        "reporter_name",
+        "created_at",
+        "id",
+        sqlite_where=text("reporter_name IS NULL"),
+    ),
 )
 
 
