@@ -80,9 +80,14 @@ def install_commit_hook(sessions: sessionmaker[Session], clock: Callable[[], dat
         return
 
     def before_commit(session: Session) -> None:
+        # The savepoint below commits too, and so calls this again: once per commit, or a bootstrap's
+        # hundred thousand stale rows would recurse 500 at a time until Python's stack ran out.
+        if session.info.get(_REFRESHING):
+            return
         session.flush()
         if session.execute(STALE_SQL, {"limit": 1}).first() is None:
             return
+        session.info[_REFRESHING] = True
         try:
             with session.begin_nested():
                 refresh_stale(session, clock(), ON_COMMIT_LIMIT)
@@ -90,12 +95,15 @@ def install_commit_hook(sessions: sessionmaker[Session], clock: Callable[[], dat
             # An SLA configuration the clocks cannot use (or a damaged schema without its tables)
             # must not cost the user their edit: the rows stay stale, the SLA views show the problem.
             log.warning("SLA deadlines left stale", exc_info=True)
+        finally:
+            session.info.pop(_REFRESHING, None)
 
     _hooked.add(sessions)
     event.listen(sessions, "before_commit", before_commit)
 
 
 _hooked: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+_REFRESHING = "sla_deadlines_refreshing"  # a Session.info key
 
 
 def chunks(ids: list[uuid.UUID]) -> Iterable[list[uuid.UUID]]:

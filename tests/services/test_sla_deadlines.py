@@ -15,6 +15,7 @@ from desktop_app.domain.dtos import IncidentPatch
 from desktop_app.domain.enums import HoldReason, Status
 from desktop_app.domain.queue_filter import QueueQuery, builtin_view
 from desktop_app.domain.sla import ClockState
+from desktop_app.services.sla_deadlines import ON_COMMIT_LIMIT
 from tests.support.builders import make_incident, resolve
 from tests.support.fakes import TEST_START, FixedClock
 
@@ -170,3 +171,32 @@ def test_the_upgrade_to_0007_marks_the_open_work_for_the_background_check(
     assert in_view(context) == set()
     context.sla.check_alerts()
     assert in_view(context) == {waiting.id}
+
+
+def test_a_commit_with_more_stale_rows_than_its_share_refreshes_its_share_once(context: AppContext) -> None:
+    """A bootstrap or a large pull leaves thousands stale: the commit hook takes ON_COMMIT_LIMIT and
+    leaves the rest to the background check. (Its savepoint's own commit used to call the hook
+    again, 500 more each time, until a bootstrap of 100,000 ran out of stack.)"""
+    template = p2(context)
+    extra = ON_COMMIT_LIMIT * 2 + 150
+    with context.incidents._env.sessions() as session:
+        columns = [row[1] for row in session.execute(text("PRAGMA table_info(incidents)"))]
+        chosen = ", ".join(
+            {"id": "lower(hex(randomblob(16)))", "number": "(SELECT max(number) FROM incidents) + n"}.get(c, c)
+            for c in columns
+        )
+        session.execute(
+            text(
+                "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < :count) "
+                f"INSERT INTO incidents ({', '.join(columns)}) SELECT {chosen} FROM seq, incidents "
+                "WHERE incidents.id = :template"
+            ),
+            {"count": extra, "template": template.id.hex},
+        )
+        session.commit()
+    with context.engine.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM sla_deadlines WHERE stale = 1")).scalar()
+    assert left == extra - ON_COMMIT_LIMIT
+    context.sla.refresh_all_deadlines()
+    with context.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sla_deadlines WHERE stale = 1")).scalar() == 0
