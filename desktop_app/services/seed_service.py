@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine
 
 from desktop_app.db.engine import BEGIN_IMMEDIATE
 from desktop_app.db.search_index import search_indexed_at_end
+from desktop_app.db.sla_due_bulk import sla_deadlines_at_end
 from desktop_app.domain.clock import Clock, utc_now
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.ids import new_id
@@ -179,7 +180,7 @@ class SeedService:
                 first_number = first_number or first_in_chunk
                 # One FTS insert for the chunk, not one trigger call per row (100,000 incidents:
                 # 40 s with the trigger, 8 s this way).
-                with search_indexed_at_end(conn):
+                with search_indexed_at_end(conn), sla_deadlines_at_end(conn, inserts_only=True):
                     conn.exec_driver_sql(builder.insert_sql, builder.rows(times, first_in_chunk))
             report("incidents", start + count, plan.incidents)
         return first_number, last_number

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.db.engine import bulk_page_cache
 from desktop_app.db.search_index import search_indexed_at_end
+from desktop_app.db.sla_due_bulk import sla_deadlines_at_end
 from desktop_app.domain.ids import format_number
 from desktop_app.domain.sync_errors import ProtocolError
 from desktop_app.models import Category, Group, Incident, IncidentShadow, Note, OutboxEntry
@@ -97,7 +98,7 @@ def swap_in(store: SyncStore, snapshot: Snapshot, device_created_at: datetime | 
     with store.write() as scope:
         session = scope.session
         applier = ChangeApplier(session, scope.now)
-        with bulk_page_cache(session), search_indexed_at_end(session):
+        with bulk_page_cache(session), search_indexed_at_end(session), sla_deadlines_at_end(session):
             for entity in snapshot.entities():
                 for chunk in snapshot.chunks(entity):
                     applier.apply(chunk)
