@@ -41,6 +41,11 @@ SEGMENT_COLUMNS = {
 }
 
 
+# Sorted searches by these many-valued columns read which values hold a hit (see _segments_with_hits).
+PRUNED_COLUMNS = ("category",)  # assignees hold hits evenly: the window walk finds them sooner
+PRUNE_BOUND = 40_000
+
+
 def _executor(session: Session) -> Execute:
     connection = session.connection()
     return lambda sql, params: connection.exec_driver_sql(sql, tuple(params)).all()
@@ -179,12 +184,27 @@ def _sort_search(session: Session, plan: Plan, query: QueueQuery, match: str) ->
     plan.search_mode, plan.fts_match = "sorted", match
     plan.segments = _segments(session, query)
     plan.walks_index = _hits_up_to(session, match, queue_sql.SPARSE_BOUND + 1) > queue_sql.SPARSE_BOUND
+    if plan.walks_index and query.sort.column in PRUNED_COLUMNS:
+        plan.segments = _segments_with_hits(session, plan.segments, query.sort.column, match)
     if plan.walks_index:
         plan.where.append(f"+i.rowid IN ({queue_sql.HITS_SQL})")
     else:
         plan.source = queue_sql.FROM_HITS
         plan.where.append("incident_search MATCH ?")
     plan.params.append(match)
+
+
+def _segments_with_hits(session: Session, segments: list[Segment], column: str, match: str) -> list[Segment]:
+    """Only the segments (categories, assignees) holding a hit, when the word has few enough hits to
+    look each one up (~1.1 µs a hit). A word that clusters in one category ("printer": 31,865 hits at
+    1M, all under Hardware > Printer) otherwise walked every empty category to its end: 146 ms for
+    the first page sorted by category, 40 ms this way."""
+    if _hits_up_to(session, match, PRUNE_BOUND + 1) > PRUNE_BOUND:
+        return segments  # common enough to be found early in most segments by the window walk
+    expression = SEGMENT_COLUMNS[column]
+    sql = f"SELECT DISTINCT {expression} FROM {queue_sql.FROM_HITS} WHERE incident_search MATCH ?"
+    present = {row[0] for row in _executor(session)(sql, [match])}
+    return [segment for segment in segments if (segment.params[0] if segment.params else None) in present]
 
 
 def _segments(session: Session, query: QueueQuery) -> list[Segment]:

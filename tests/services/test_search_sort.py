@@ -193,3 +193,18 @@ def test_rows_for_tells_which_incidents_left_a_sorted_search(
     found, gone = searchable.queue.rows_for(query, wanted)
     assert [row.summary.id for row in found] == [shown[1].summary.id]
     assert gone == frozenset({newcomer.id})
+
+
+def test_sorted_by_category_a_word_with_many_hits_reads_only_the_categories_holding_one(
+    searchable: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word clustered in a few categories must not walk every empty one to its end."""
+    monkeypatch.setattr(queue_sql, "SPARSE_BOUND", 2)  # "many" hits: the index is walked
+    query = QueueQuery(search="printer", sort=QueueSort("category"), by_relevance=False)
+    with searchable.queue._read() as session:
+        plan = searchable.queue._plan(session, query)
+    holding = {row.summary.category_path for row in searchable.queue.page(query, 1000)}
+    read = {segment.params[0] if segment.params else None for segment in plan.segments}
+    paths = {node.id.hex: node.path for node in searchable.categories.tree()}
+    assert {paths.get(value) if value else None for value in read} == holding
+    assert len(plan.segments) < len(paths)
