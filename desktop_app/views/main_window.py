@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.actions_by_id = build_actions(self)
         self.queue_model = QueueTableModel(source, runner, page_size)
+        self.queue_model.start_first_read()  # overlaps the SQL with building the rest of the window
         self.queue = QueueView(self.queue_model)
         self.detail = IncidentDetailView()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

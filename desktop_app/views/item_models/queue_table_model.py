@@ -22,6 +22,7 @@ from desktop_app.domain.dtos import IncidentSummary
 from desktop_app.domain.enums import Status
 from desktop_app.domain.errors import ValidationError
 from desktop_app.domain.queue_filter import QueueCounts, QueueQuery, QueueRow, QueueSort
+from desktop_app.views.item_models.first_read import FirstRead
 from desktop_app.views.item_models.queue_columns import (
     PRIORITY_COLUMN,
     QUEUE_COLUMNS,
@@ -109,6 +110,7 @@ class QueueTableModel(QAbstractTableModel):
         self._request_timer = QTimer(self, singleShot=True, interval=0)
         self._request_timer.timeout.connect(self._request_wanted)
         self._sla: SlaTexts | None = None
+        self._first_read: FirstRead | None = None
 
     def attach_sla(self, sla: SlaTexts) -> None:
         """Show SLA clocks in their column; the rows they name repaint when they load or change."""
@@ -225,23 +227,43 @@ class QueueTableModel(QAbstractTableModel):
 
     def set_query(self, query: QueueQuery) -> None:
         """Show another filter, search or sort: the counts and the first page in one read."""
+        same_read_on_the_way = query == self._query and self._loading
         self._query = query
         self.query_changed.emit(query)
+        if same_read_on_the_way:
+            return  # the window opening its default view while the first read is still coming
         self._load_first_page(with_total=False)
 
     def reload(self) -> None:
         """Read the query again from the top (F5, after a sync), counting every incident too."""
         self._load_first_page(with_total=True)
 
+    def start_first_read(self) -> None:
+        """Start reading the first page now, while the window is still being built (``first_read.py``);
+        the next ``reload()`` of the same query takes its answer."""
+        query, rows, source = self._query, self._first_rows, self._source
+        first = self._first_read = FirstRead(query)
+        self._runner.run_db(
+            lambda: source.first_page(query, rows, with_total=True, exact=False),
+            on_done=first.done,
+            on_error=first.failed,
+        )
+
     def _load_first_page(self, *, with_total: bool) -> None:
         with_total = with_total or self._total_unknown
         self._generation += 1
         generation = self._generation
         self._set_loading(True)
+        on_done = lambda answer: self._on_first_page(generation, answer)  # noqa: E731
+        on_error = lambda exc: self._on_first_page_failed(generation, exc)  # noqa: E731
+        first, self._first_read = self._first_read, None
+        if first is not None and first.query == self._query:
+            first.hand_to(on_done, on_error)
+            return
         self._runner.run_db(
             lambda: self._source.first_page(self._query, self._first_rows, with_total=with_total, exact=False),
-            on_done=lambda answer: self._on_first_page(generation, answer),
-            on_error=lambda exc: self._on_first_page_failed(generation, exc),
+            on_done=on_done,
+            on_error=on_error,
         )
 
     def _on_first_page_failed(self, generation: int, exc: Exception) -> None:
