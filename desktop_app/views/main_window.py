@@ -20,7 +20,8 @@ from desktop_app.views.actions import ACTION_SPECS, MENU_ORDER, build_actions
 from desktop_app.views.change_bus import ChangeBus
 from desktop_app.views.communication.reply_ui import install_reply_ui
 from desktop_app.views.incident_detail_view import IncidentDetailView
-from desktop_app.views.item_models.queue_table_model import QueueSource, QueueTableModel
+from desktop_app.views.item_models.queue_refresh import QueueSource
+from desktop_app.views.item_models.queue_table_model import QueueTableModel
 from desktop_app.views.queue_navigation import install_queue_navigation
 from desktop_app.views.queue_view import QueueView
 from desktop_app.views.resources import icon

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -30,6 +29,7 @@ from desktop_app.views.item_models.queue_columns import (
     TITLE_COLUMN,
     SlaTexts,
 )
+from desktop_app.views.item_models.queue_refresh import QueueRefresh, QueueSource
 from desktop_app.views.tasks import TaskRunner
 from desktop_app.views.widgets.priority_badge import PRIORITY_COLOURS
 
@@ -57,25 +57,7 @@ SERVED_ROLES = frozenset(
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class QueueSource(Protocol):
-    """Where rows come from: ``QueueService``, or ``db.queue_sql.QuickQueuePager`` at start-up."""
-
-    def first_page(
-        self, query: QueueQuery, limit: int, *, with_total: bool = True, exact: bool = True
-    ) -> tuple[QueueCounts, list[QueueRow]]: ...
-
-    def page(
-        self, query: QueueQuery, limit: int = 200, after: tuple | None = None, backward: bool = False
-    ) -> list[QueueRow]: ...
-
-    def key_at(self, query: QueueQuery, position: int) -> tuple | None: ...
-
-    def rows_for(self, query: QueueQuery, ids: Sequence[uuid.UUID]) -> tuple[list[QueueRow], frozenset[uuid.UUID]]: ...
-
-    def counts(self, query: QueueQuery, *, with_total: bool = True) -> QueueCounts: ...
-
-
-class QueueTableModel(QAbstractTableModel):
+class QueueTableModel(QueueRefresh, QAbstractTableModel):
     loading_changed = Signal(bool)
     total_changed = Signal(int)  # the number of matches
     counts_changed = Signal(object)  # QueueCounts
@@ -413,89 +395,6 @@ class QueueTableModel(QAbstractTableModel):
     def _set_loading(self, loading: bool) -> None:
         self._loading = loading
         self.loading_changed.emit(loading)
-
-    # --- refreshing from ChangeSets --------------------------------------------------------
-
-    def refresh_incidents(self, ids: frozenset[uuid.UUID]) -> None:
-        """Re-read just these incidents: update in place, move, drop or insert them; then recount."""
-        if not ids:
-            return
-        generation = self._generation
-        query = self._query
-        self._runner.run_db(
-            self._source.rows_for,
-            query,
-            sorted(ids),
-            on_done=lambda answer: self._on_rows_refreshed(generation, answer),
-            on_error=self._on_load_failed,
-        )
-
-    def _on_rows_refreshed(self, generation: int, answer: tuple[list[QueueRow], frozenset[uuid.UUID]]) -> None:
-        if generation != self._generation:
-            return
-        found, gone = answer
-        located = True
-        for incident_id in gone:
-            if incident_id in self._position:
-                self._remove(self._position[incident_id])
-            else:
-                located = False
-        for row in found:
-            position = self._position.get(row.summary.id)
-            if position is not None and self._fits(position, row):
-                self._rows[position] = row
-                self.dataChanged.emit(self.index(position, 0), self.index(position, len(QUEUE_COLUMNS) - 1))
-                continue
-            if position is not None:
-                self._remove(position)
-            located = self._insert(row) and located
-        if not located or found or gone:
-            generation = self._generation
-            self._runner.run_db(
-                lambda: self._source.counts(self._query),
-                on_done=lambda counts: self._on_recounted(generation, counts),
-                on_error=self._on_load_failed,
-            )
-
-    def _fits(self, position: int, row: QueueRow) -> bool:
-        previous = self._rows[position - 1] if position > 0 else None
-        following = self._rows[position + 1] if position + 1 < len(self._rows) else None
-        return (previous is None or previous.order < row.order) and (following is None or row.order < following.order)
-
-    def _remove(self, position: int) -> None:
-        self.beginRemoveRows(QModelIndex(), position, position)
-        removed = self._rows.pop(position)
-        if removed is not None:
-            self._position.pop(removed.summary.id, None)
-        self._shift(position, -1)
-        self.endRemoveRows()
-
-    def _insert(self, row: QueueRow) -> bool:
-        """Put a row where its order says; in an unread gap only a placeholder (its page brings
-        it). Returns False when the row's place in the gap is not known exactly."""
-        loaded = sorted(self._position.values())
-        after = next((p for p in loaded if row.order < self._rows[p].order), None)  # type: ignore[union-attr]
-        before = next((p for p in reversed(loaded) if self._rows[p].order < row.order), None)  # type: ignore[union-attr]
-        if after is not None and ((before is None and after == 0) or (before is not None and after == before + 1)):
-            position, exact = after, True
-        elif after is None and ((before is None and not self._rows) or before == len(self._rows) - 1):
-            position, exact = len(self._rows), True
-        else:
-            position, exact = (before + 1 if before is not None else 0), False
-        self.beginInsertRows(QModelIndex(), position, position)
-        self._shift(position, 1)
-        self._rows.insert(position, row if exact else None)
-        if exact:
-            self._position[row.summary.id] = position
-        self.endInsertRows()
-        return exact
-
-    def _shift(self, position: int, delta: int) -> None:
-        for incident_id, at in self._position.items():
-            if at >= position:
-                self._position[incident_id] = at + delta
-        # Pages asked for are by position; after a shift, ask again.
-        self._requested = {page for page in self._requested if (page + 1) * self._page_size <= position}
 
     # --- lookups -------------------------------------------------------------------------
 
