@@ -58,6 +58,7 @@ class Segment:
     params: tuple[Any, ...]
     keys: tuple[str, ...]  # SQL expressions, the last one unique (id or rowid)
     descending: bool
+    source: str = ""  # FROM for this segment alone (the SLA order reads the deadlines table first)
 
 
 NEWEST_FIRST = Segment("", (), ("i.created_at", "i.id"), True)
@@ -79,6 +80,8 @@ class Plan:
     dense: bool = False
     # Counting needs no join when the search is the only condition (FTS5 counts its own hits).
     count_source: str = ""
+    # Said after the order's note (why a chosen order does not apply).
+    note: str = ""
     # A search sorted by a column: the FTS5 MATCH text (counted on its own), and whether pages
     # walk the column's index (many hits) rather than read the hits first.
     fts_match: str = ""
@@ -119,7 +122,7 @@ def read_segment(
             hits_first = Plan(FROM_HITS, ["incident_search MATCH ?"], [plan.fts_match], plan.segments, plan.search_mode)
             return read_segment(execute, hits_first, index, after, backward, limit)
     sql = (
-        f"SELECT {SUMMARY_COLUMNS}, {', '.join(segment.keys)} FROM {plan.source} {JOINS}"
+        f"SELECT {SUMMARY_COLUMNS}, {', '.join(segment.keys)} FROM {segment.source or plan.source} {JOINS}"
         f"{plan.where_sql(extra)} ORDER BY {order_sql(segment.keys, descending)} LIMIT ?"
     )
     return [_to_row(raw, index, segment) for raw in execute(sql, [*params, limit])]
@@ -198,9 +201,9 @@ def key_at(execute: Execute, plan: Plan, position: int) -> tuple | None:
         rows = _ranked_page(execute, plan, position + 1, None, False)
         return rows[position].key if position < len(rows) else None
     remaining = position
-    # A search with no filters counts and reads its keys (rowids) from the FTS table alone.
-    source = plan.count_source or plan.source
     for index, segment in enumerate(plan.segments):
+        # A search with no filters counts and reads its keys (rowids) from the FTS table alone.
+        source = segment.source or plan.count_source or plan.source
         where = plan.where_sql([segment.where])
         params = [*plan.params, *segment.params]
         counted = plan.where_sql([segment.where], for_count=True)
@@ -241,6 +244,7 @@ def count_matches(execute: Execute, plan: Plan, *, with_total: bool = True, exac
         note = "sorted by the column, not ranked"
     elif plan.search_mode == "filtered":
         note = "search with filters: in the column's order, not ranked"
+    note = "; ".join(part for part in (note, plan.note) if part)
     return QueueCounts(total, matches, plan.search_mode, note)
 
 

@@ -15,7 +15,18 @@ from desktop_app.domain.enums import Channel, Priority, Status
 OPEN_STATUSES = tuple(s for s in Status if s.is_open)
 
 # Sortable columns (the table's column keys); "created" is the Age column.
-SORT_COLUMNS = ("number", "priority", "title", "reporter", "category", "status", "assignee", "created", "updated")
+SORT_COLUMNS = (
+    "number",
+    "priority",
+    "title",
+    "reporter",
+    "category",
+    "status",
+    "assignee",
+    "created",
+    "updated",
+    "sla",  # the next SLA deadline (stored deadlines, migration 0007); none last
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,8 @@ class QueueQuery:
 
 # Breaching soon: a running SLA clock has passed its warning share (or its target); held ones pause.
 BREACHING_NOTE = (
-    "Breaching soon: open incidents whose SLA clock has passed its warning share; on hold pauses the clock."
+    "Breaching soon: open incidents whose SLA clock has passed its warning share, soonest due first; "
+    "on hold pauses the clock."
 )
 
 
@@ -123,7 +135,7 @@ BUILTIN_VIEWS = (
     BuiltinView(
         "breaching",
         "Breaching soon",
-        QueueQuery(statuses=OPEN_STATUSES, breaching_soon=True, sort=QueueSort("created", descending=False)),
+        QueueQuery(statuses=OPEN_STATUSES, breaching_soon=True, sort=QueueSort("sla", descending=False)),
         BREACHING_NOTE,
     ),
     BuiltinView(

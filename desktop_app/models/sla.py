@@ -81,6 +81,7 @@ class SlaDeadlineRow(Base):
     __tablename__ = "sla_deadlines"
     __table_args__ = (
         Index("ix_sla_deadlines_warn_at", "warn_at"),
+        Index("ix_sla_deadlines_due_id", "due_at", "incident_id"),  # the SLA sort (migration 0009)
         Index("ix_sla_deadlines_stale", "stale", sqlite_where=text("stale = 1")),
     )
 

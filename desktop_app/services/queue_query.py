@@ -41,6 +41,8 @@ SEGMENT_COLUMNS = {
 }
 
 
+SLA_SOURCE = "sla_deadlines AS d CROSS JOIN incidents AS i ON i.id = d.incident_id"
+DUE_OF_I = "SELECT 1 FROM sla_deadlines AS n WHERE n.incident_id = i.id AND n.due_at IS NOT NULL"
 # Sorted searches by these many-valued columns read which values hold a hit (see _segments_with_hits).
 PRUNED_COLUMNS = ("category",)  # assignees hold hits evenly: the window walk finds them sooner
 PRUNE_BOUND = 40_000
@@ -129,7 +131,8 @@ class QueueService(ServiceBase):
                 order = queue_sql.order_sql(segment.keys, segment.descending)
                 where = plan.where_sql([segment.where])
                 columns, joins = queue_sql.SUMMARY_COLUMNS, queue_sql.JOINS
-                sql = f"SELECT {columns} FROM {plan.source} {joins}{where} ORDER BY {order} LIMIT 200"
+                source = segment.source or plan.source
+                sql = f"SELECT {columns} FROM {source} {joins}{where} ORDER BY {order} LIMIT 200"
                 statements.append((sql, [*plan.params, *segment.params]))
             return [str(row[3]) for sql, params in statements for row in execute(f"EXPLAIN QUERY PLAN {sql}", params)]
 
@@ -150,10 +153,12 @@ class QueueService(ServiceBase):
             plan.where.append("+i.rowid IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)")
             plan.params.append(SearchQuery(tuple(terms)).fts_expression())
             plan.search_mode = "filtered"
-        elif terms and not query.by_relevance:
+        elif terms and not query.by_relevance and query.sort.column != "sla":
             _sort_search(session, plan, query, SearchQuery(tuple(terms)).fts_expression())
             return plan
         elif terms:
+            if not query.by_relevance:  # only the SLA order gets here: its deadlines are not searched
+                plan.note = "a search alone is not sorted by SLA (add a filter, or clear the search)"
             plan.count_source = "incident_search AS s"
             plan.source = "incident_search AS s JOIN incidents AS i ON i.rowid = s.rowid"
             plan.where.append("incident_search MATCH ?")
@@ -214,6 +219,12 @@ def _segments(session: Session, query: QueueQuery) -> list[Segment]:
         return [Segment("", (), newest, descending)]
     if column == "updated":
         return [Segment("", (), ("i.updated_at", "i.id"), descending)]
+    if column == "sla":
+        # Incidents with a running clock by their next deadline, read from the deadlines' own index
+        # (a few thousand rows, the open work); then the rest, newest first, in either direction.
+        timed = Segment("d.due_at IS NOT NULL", (), ("d.due_at", "d.incident_id"), descending, SLA_SOURCE)
+        untimed = Segment(f"NOT EXISTS ({DUE_OF_I})", (), newest, True)
+        return [timed, untimed]
     if column in ("title", "number", "reporter"):
         expression = {"title": "i.title", "number": "i.number", "reporter": "i.reporter_name"}[column]
         # Numbers are unique: the number alone is the cursor (its unique index has no id).

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from desktop_app.context import AppContext
 from desktop_app.domain.dtos import IncidentPatch
 from desktop_app.domain.enums import HoldReason, Status
-from desktop_app.domain.queue_filter import QueueQuery, builtin_view
+from desktop_app.domain.queue_filter import QueueQuery, QueueSort, builtin_view
 from desktop_app.domain.sla import ClockState
 from desktop_app.services.sla_deadlines import ON_COMMIT_LIMIT
 from tests.support.builders import make_incident, resolve
@@ -200,3 +200,32 @@ def test_a_commit_with_more_stale_rows_than_its_share_refreshes_its_share_once(c
     context.sla.refresh_all_deadlines()
     with context.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM sla_deadlines WHERE stale = 1")).scalar() == 0
+
+
+def test_breaching_soon_lists_the_soonest_due_first_and_the_sla_column_sorts(
+    context: AppContext, clock: FixedClock
+) -> None:
+    p2_first = p2(context)  # 09:30, response due 11:30 (2 h in office hours), warned from 11:00
+    clock.advance(minutes=20)
+    p1 = make_incident(context, "Core switch down", impact=1, urgency=1)  # 09:50, response due 10:50
+    p2_second = p2(context)  # 09:50, response due 11:50
+    quiet = make_incident(context, "New mouse please")  # P5: days away
+    clock.advance(minutes=85)  # 11:15
+    context.incidents.change_status(p2_second.id, Status.IN_PROGRESS)  # responded: resolution due 17:50
+    soonest_first = [p1.id, p2_first.id, p2_second.id, quiet.id]
+
+    assert [row.summary.id for row in context.queue.page(BREACHING, 10)] == [p1.id, p2_first.id]
+    by_sla = [row.summary.id for row in context.queue.page(QueueQuery(sort=QueueSort("sla", descending=False)), 10)]
+    assert by_sla == soonest_first
+    latest_first = context.queue.page(QueueQuery(sort=QueueSort("sla", descending=True)), 10)
+    assert [row.summary.id for row in latest_first] == soonest_first[::-1]
+
+    resolve(context, p2_first)  # no running clock: after every incident that has one
+    by_sla = [row.summary.id for row in context.queue.page(QueueQuery(sort=QueueSort("sla", descending=False)), 10)]
+    assert by_sla == [p1.id, p2_second.id, quiet.id, p2_first.id]
+
+
+def test_a_search_alone_says_it_is_not_sorted_by_sla(context: AppContext) -> None:
+    make_incident(context, "Printer jams on floor 3")
+    counts = context.queue.counts(QueueQuery(search="printer", sort=QueueSort("sla"), by_relevance=False))
+    assert "not sorted by SLA" in counts.note

@@ -52,7 +52,8 @@ QUEUE_COLUMNS: list[QueueColumn] = [
     QueueColumn("Age", "created", lambda row, now: age_text(row.created_at, now)),
     QueueColumn("Updated", "updated", lambda row, now: local_time_text(row.updated_at, now)),
     # Filled from the SLA clocks a visible page at a time (attach_sla); empty until they are attached.
-    QueueColumn("SLA", None, lambda _row, _now: ""),
+    # Sorted by the stored next deadline (soonest first; none last).
+    QueueColumn("SLA", "sla", lambda _row, _now: ""),
 ]
 COLUMNS = tuple(column.title for column in QUEUE_COLUMNS)
 PRIORITY_COLUMN = COLUMNS.index("Priority")
