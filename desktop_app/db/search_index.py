@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from desktop_app.db.deferred_triggers import triggers_dropped
+
 INSERT_TRIGGER = "incidents_search_insert"
 # Must index what the insert trigger and the notes trigger together would have (a test compares them).
 BULK_INDEX = text(
@@ -33,16 +35,8 @@ def search_indexed_at_end(session: Session | Connection) -> Iterator[None]:
 
     Takes a Session (bootstrap) or a Connection (the demo seeder, which writes without the ORM).
     """
-    trigger_sql = session.execute(
-        text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"), {"name": INSERT_TRIGGER}
-    ).scalar()
-    if trigger_sql is None:  # a schema without the search table: nothing to defer
-        yield
-        return
     after = session.execute(text("SELECT coalesce(max(rowid), 0) FROM incidents")).scalar()
-    session.execute(text(f"DROP TRIGGER {INSERT_TRIGGER}"))
-    yield
-    if isinstance(session, Session):
-        session.flush()
-    session.execute(BULK_INDEX, {"after": after})
-    session.execute(text(trigger_sql))
+    with triggers_dropped(session, (INSERT_TRIGGER,)) as dropped:
+        yield
+    if dropped:  # a schema without the search table has nothing to catch up
+        session.execute(BULK_INDEX, {"after": after})

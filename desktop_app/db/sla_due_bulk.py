@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from desktop_app.db.deferred_triggers import triggers_dropped
 from desktop_app.db.queue_sql import OPEN_SQL
 
 TRIGGERS = ("sla_due_incident_insert", "sla_due_incident_update", "sla_due_history_insert")
@@ -35,24 +36,11 @@ def sla_deadlines_at_end(session: Session | Connection, *, inserts_only: bool = 
     """Within the caller's write transaction: what the block writes is marked for recompute at its end.
 
     ``inserts_only`` (the demo seeder): the block only adds incidents, so only those are marked."""
-    saved = [
-        row[0]
-        for row in session.execute(
-            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (:a, :b, :c)"),
-            dict(zip(("a", "b", "c"), TRIGGERS, strict=True)),
-        )
-    ]
-    if len(saved) != len(TRIGGERS):  # a schema before 0007: nothing to defer
-        yield
-        return
     after = session.execute(text("SELECT coalesce(max(rowid), 0) FROM incidents")).scalar() if inserts_only else 0
-    for name in TRIGGERS:
-        session.execute(text(f"DROP TRIGGER {name}"))
-    yield
-    if isinstance(session, Session):
-        session.flush()
+    with triggers_dropped(session, TRIGGERS) as dropped:
+        yield
+    if not dropped:  # a schema before 0007: nothing to catch up
+        return
     session.execute(MARK_OPEN_STALE, {"after": after})
     if not inserts_only:
         session.execute(DROP_FINISHED)
-    for sql in saved:
-        session.execute(text(sql))

@@ -128,10 +128,13 @@ class SlaService(ServiceBase):
         with self._write() as scope:
             return refresh_stale(scope.session, scope.now, limit)
 
-    def refresh_all_deadlines(self) -> None:
-        """Every stale deadline now, in chunks (a one-off process like the CLI has no background check)."""
-        while self.refresh_deadlines():
-            pass
+    def refresh_all_deadlines(self) -> int:
+        """Every stale deadline now, in chunks (a one-off process like the CLI has no background
+        check); returns how many were recomputed."""
+        total = 0
+        while refreshed := self.refresh_deadlines():
+            total += refreshed
+        return total
 
     # --- warnings and escalation ---------------------------------------------------------
 
